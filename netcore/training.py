@@ -1,0 +1,142 @@
+"""Seeded mini-batch stochastic gradient descent with a per-epoch record.
+
+Nielsen's loop, vectorised: each epoch shuffles the training images, cuts them
+into mini-batches and takes one gradient step per batch. After every epoch we
+measure the costs and accuracies and keep a copy of the weights, which the
+figures and the training-replay demo show.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from netcore import costs
+from netcore.config import NetworkConfig
+from netcore.data import Dataset, as_inputs
+from netcore.errors import ConfigError, DataError, DivergenceError
+from netcore.network import Network
+
+CHECK_EVERY = 100  # batches between cheap NaN checks inside an epoch
+EXPLODED = 10.0  # a training cost this many times the starting cost means divergence
+
+
+@dataclass
+class TrainingResult:
+    network: Network
+    history: list[dict] = field(default_factory=list)  # one record per epoch, epoch 0 = before training
+    snapshots: list[Network] = field(default_factory=list)  # weights at the end of each recorded epoch
+    seconds: float = 0.0  # wall time of the whole run, evaluation included
+
+
+def evaluate(net: Network, images: np.ndarray, labels: np.ndarray, cost_name: str, chunk: int = 10_000) -> tuple[float, float]:
+    """(mean cost, accuracy) of the network on uint8 images, in chunks to bound memory."""
+    cost = costs.get(cost_name, net.activations[-1])
+    total_cost, correct = 0.0, 0
+    classes = net.layers[-1]
+    for i in range(0, len(images), chunk):
+        x = as_inputs(images[i : i + chunk])
+        y = np.eye(classes)[labels[i : i + chunk]]
+        out = net.feedforward(x)
+        total_cost += cost.value(out, y) * len(x)
+        correct += int((out.argmax(axis=1) == labels[i : i + chunk]).sum())
+    return total_cost / len(images), correct / len(images)
+
+
+def check_compatible(cfg: NetworkConfig, data: Dataset) -> None:
+    """The first and last layer sizes must match the data; say which key to change."""
+    if cfg.layers[0] != data.pixels:
+        raise ConfigError("layers", f"first layer has {cfg.layers[0]} neurons but the images have {data.pixels} pixels")
+    if cfg.layers[-1] != data.classes:
+        raise ConfigError("layers", f"last layer has {cfg.layers[-1]} neurons but the labels have {data.classes} classes")
+    if len(data.train_images) == 0:
+        raise DataError("no training images left after carving off the validation split")
+
+
+def _record(net: Network, data: Dataset, cfg: NetworkConfig, epoch: int, seconds: float, elapsed: float) -> dict:
+    train_cost, train_acc = evaluate(net, data.train_images, data.train_labels, cfg.cost)
+    test_cost, test_acc = evaluate(net, data.test_images, data.test_labels, cfg.cost)
+    record = {
+        "epoch": epoch,
+        "learning_rate": cfg.learning_rate_at(epoch - 1) if epoch > 0 else None,
+        "train_cost": train_cost,
+        "train_accuracy": train_acc,
+        "validation_cost": None,
+        "validation_accuracy": None,
+        "test_cost": test_cost,
+        "test_accuracy": test_acc,
+        "seconds": seconds,
+        "elapsed": elapsed,
+    }
+    if len(data.validation_images):
+        record["validation_cost"], record["validation_accuracy"] = evaluate(
+            net, data.validation_images, data.validation_labels, cfg.cost
+        )
+    return record
+
+
+def _diverged(cfg: NetworkConfig, epoch: int, detail: str) -> DivergenceError:
+    return DivergenceError(
+        f"training diverged in epoch {epoch} ({detail}); the learning rate "
+        f"{cfg.learning_rate_at(epoch - 1):g} is likely too high for the {cfg.hidden_activation}/"
+        f"{cfg.output_activation}/{cfg.cost} network: try network.learning_rate: {cfg.learning_rate / 10:g}"
+    )
+
+
+def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingResult:
+    """Train a fresh network as `cfg` says; the same cfg and data give identical weights."""
+    check_compatible(cfg, data)
+    init_seed, shuffle_seed = np.random.SeedSequence(cfg.seed).spawn(2)
+    net = Network.initialise(list(cfg.layers), cfg.activations, np.random.default_rng(init_seed))
+    shuffler = np.random.default_rng(shuffle_seed)
+    images = data.train_images.reshape(len(data.train_images), -1)
+    labels = data.train_labels
+    one_hot = np.eye(cfg.layers[-1])
+    n = len(images)
+    batches = math.ceil(n / cfg.batch_size)
+
+    start = time.perf_counter()
+    result = TrainingResult(net)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        result.history.append(_record(net, data, cfg, 0, 0.0, 0.0))
+        result.snapshots.append(net.copy())
+        initial_cost = result.history[0]["train_cost"]
+        bar = _progress_bar(cfg.epochs * batches, progress)
+        for epoch in range(1, cfg.epochs + 1):
+            epoch_start = time.perf_counter()
+            rate = cfg.learning_rate_at(epoch - 1)
+            order = shuffler.permutation(n)
+            for k in range(batches):
+                idx = order[k * cfg.batch_size : (k + 1) * cfg.batch_size]
+                grad_w, grad_b, out = net.backprop(images[idx] * (1.0 / 255.0), one_hot[labels[idx]], cfg.cost)
+                for w, b, gw, gb in zip(net.weights, net.biases, grad_w, grad_b):
+                    w -= rate * gw
+                    b -= rate * gb
+                if k % CHECK_EVERY == 0:
+                    if not np.isfinite(out).all():
+                        bar.close()
+                        raise _diverged(cfg, epoch, "the outputs became NaN or infinite")
+                    bar.update(min(CHECK_EVERY, batches - k))
+            seconds = time.perf_counter() - epoch_start
+            record = _record(net, data, cfg, epoch, seconds, time.perf_counter() - start)
+            cost = record["train_cost"]
+            if not math.isfinite(cost) or cost > EXPLODED * initial_cost:
+                bar.close()
+                raise _diverged(cfg, epoch, f"training cost {cost:.3g}, was {initial_cost:.3g} before training")
+            result.history.append(record)
+            result.snapshots.append(net.copy())
+            bar.set_postfix_str(f"epoch {epoch}: test accuracy {record['test_accuracy']:.2%}")
+        bar.close()
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _progress_bar(total: int, enabled: bool):
+    """A tqdm bar on stderr (stdout stays clean for the build's summary)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="training", unit="batch", file=sys.stderr, disable=not enabled, leave=False, mininterval=0.5)
