@@ -1,0 +1,51 @@
+# Two commands do everything on a fresh machine:
+#   make deck   set up, then build the talk into output/index.html
+#   make test   set up (including Debian's Chromium for the browser tests), then run every test
+# Other targets: make watch, make pdf, make single-file, make check, make bench, make clean.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deck test setup chromium watch pdf single-file check bench clean
+
+deck: setup
+	$(PY) build.py
+
+test: setup chromium
+	$(PY) -m pytest
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# The browser tests drive Debian's Chromium; no browser is ever downloaded at run time.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+watch: setup
+	$(PY) build.py --watch
+
+pdf: setup chromium
+	$(PY) build.py --pdf
+
+single-file: setup
+	$(PY) build.py --single-file
+
+check: setup
+	$(PY) build.py --check
+
+bench: setup chromium
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf output .cache

@@ -1,0 +1,1 @@
+"""The deck pipeline: Markdown and YAML sources to an offline reveal.js deck."""

@@ -1,0 +1,108 @@
+"""Markdown to HTML for one slide, with math, fragments and placed blocks kept intact.
+
+Python-Markdown would mangle LaTeX (underscores become emphasis, backslashes
+vanish), so math is lifted out before conversion and put back verbatim after,
+for KaTeX to render in the browser. Figures and demos arrive as finished HTML
+and travel through Markdown the same way, as opaque tokens.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import markdown
+
+_EXTENSIONS = ["fenced_code", "tables", "attr_list", "sane_lists"]
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<![\\$])\$(?!\s)([^$\n]+?)(?<![\s\\])\$(?!\d)", re.S)
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+_FRAGMENT_ITEM = re.compile(r"^(\s*)\+ ", re.M)
+_FRAGMENT_HTML = re.compile(r"<li>(\s*<p>)?FRAGMENTMARK\s*")
+_TOKEN = re.compile(r"(?:<p>)?ZZSTASH(\d+)ZZ(?:</p>)?")
+
+
+@dataclass
+class Stash:
+    """HTML that must pass through Markdown untouched, swapped for plain tokens."""
+
+    blocks: list[str] = field(default_factory=list)
+
+    def put(self, fragment: str) -> str:
+        self.blocks.append(fragment)
+        return f"ZZSTASH{len(self.blocks) - 1}ZZ"
+
+    def restore(self, text: str) -> str:
+        # Stashed blocks may hold tokens of their own (math inside a caption).
+        for _ in range(3):
+            if "ZZSTASH" not in text:
+                break
+            text = _TOKEN.sub(lambda m: self.blocks[int(m.group(1))], text)
+        return text
+
+
+@dataclass
+class Formula:
+    """One piece of LaTeX found in a slide, kept for build-time checks."""
+
+    source: str
+    display: bool
+    line_offset: int
+
+
+def to_html(source: str, stash: Stash, formulas: list[Formula] | None = None) -> str:
+    """Convert one slide's Markdown (already Jinja-rendered) to HTML."""
+    text = _protect(source, stash, formulas)
+    text = _FRAGMENT_ITEM.sub(lambda m: f"{m.group(1)}- FRAGMENTMARK ", text)
+    converted = markdown.markdown(text, extensions=_EXTENSIONS, output_format="html")
+    converted = _FRAGMENT_HTML.sub(lambda m: f'<li class="fragment">{m.group(1) or ""}', converted)
+    return stash.restore(converted)
+
+
+def _protect(source: str, stash: Stash, formulas: list[Formula] | None) -> str:
+    """Stash math outside code blocks and code spans; leave everything else alone."""
+    segments: list[tuple[bool, int, list[str]]] = []  # (is code, first line, lines)
+    fence: str | None = None
+    for number, line in enumerate(source.split("\n")):
+        opening = _FENCE.match(line)
+        if fence is None and opening:
+            fence = opening.group(1)
+            segments.append((True, number, [line]))
+            continue
+        if fence is not None:
+            segments[-1][2].append(line)
+            if line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
+                fence = None
+            continue
+        if not segments or segments[-1][0]:
+            segments.append((False, number, []))
+        segments[-1][2].append(line)
+    return "\n".join(
+        "\n".join(lines) if is_code else _protect_prose("\n".join(lines), stash, formulas, first)
+        for is_code, first, lines in segments
+    )
+
+
+def _protect_prose(text: str, stash: Stash, formulas: list[Formula] | None, offset: int) -> str:
+    spans = [m.span() for m in _CODE_SPAN.finditer(text)]
+
+    def replace(match: re.Match[str]) -> str:
+        if any(start <= match.start() < end for start, end in spans):
+            return match.group(0)
+        display = match.group(1) is not None
+        latex = match.group(1) if display else match.group(2)
+        if formulas is not None:
+            formulas.append(Formula(latex, display, offset + text.count("\n", 0, match.start())))
+        return stash.put(html.escape(match.group(0), quote=False))
+
+    return _MATH.sub(replace, text)
+
+
+def plain_words(source: str) -> list[str]:
+    """The words a reader sees on a slide: markup, math and code blocks left out."""
+    text = re.sub(r"```.*?```|~~~.*?~~~", " ", source, flags=re.S)
+    text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", text, flags=re.S)
+    text = _MATH.sub(" ", text)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>", " ", text)
+    return re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", text)
