@@ -1,0 +1,115 @@
+"""A small content-addressed disk cache whose entries are verified before use.
+
+Each entry is a directory `<root>/<kind>/<key>/` holding the stored files and a
+`manifest.json` with the SHA-256 of every file and of the manifest itself.
+Entries are written to a temporary directory and renamed into place, so a
+crash never leaves a half-written entry under the real key; an entry that does
+not verify (edited, truncated, unreadable) is deleted and reported as a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from netcore.errors import CacheError
+
+MANIFEST = "manifest.json"
+SOURCE_DIR = Path(__file__).resolve().parent
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def key_of(*parts: Any) -> str:
+    """Hash any JSON-serialisable inputs into a cache key."""
+    return sha256(json.dumps(parts, sort_keys=True, separators=(",", ":")).encode())
+
+
+def source_digest(*paths: Path) -> str:
+    """Hash source files: the 'code version' of whatever they compute."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# Modules whose code determines the trained network; editing a figure module
+# must not retrain, so the figures and exports are keyed separately.
+TRAINING_MODULES = ("activations.py", "costs.py", "network.py", "training.py", "data.py", "idx.py", "config.py")
+
+
+def training_code_version() -> str:
+    return source_digest(*(SOURCE_DIR / name for name in TRAINING_MODULES))
+
+
+@dataclass(frozen=True)
+class Entry:
+    directory: Path
+    meta: dict[str, Any]
+
+    def path(self, name: str) -> Path:
+        return self.directory / name
+
+    def read(self, name: str) -> bytes:
+        return (self.directory / name).read_bytes()
+
+
+class Cache:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.rebuilt: list[str] = []  # "kind/key" of corrupted entries that were thrown away
+
+    def _dir(self, kind: str, key: str) -> Path:
+        return self.root / kind / key
+
+    def get(self, kind: str, key: str) -> Entry | None:
+        """The verified entry, or None on a miss (a corrupted entry counts as a miss)."""
+        directory = self._dir(kind, key)
+        if not directory.is_dir():
+            return None
+        try:
+            manifest = json.loads((directory / MANIFEST).read_text())
+            body = {k: manifest[k] for k in ("files", "meta")}
+            if manifest["checksum"] != key_of(body):
+                raise ValueError("manifest checksum")
+            for name, digest in manifest["files"].items():
+                if sha256((directory / name).read_bytes()) != digest:
+                    raise ValueError(f"checksum of {name}")
+        except (OSError, ValueError, KeyError, TypeError):
+            self.discard(kind, key)
+            self.rebuilt.append(f"{kind}/{key}")
+            return None
+        return Entry(directory, manifest["meta"])
+
+    def put(self, kind: str, key: str, files: dict[str, bytes], meta: dict[str, Any]) -> Entry:
+        """Store files atomically under (kind, key) and return the entry."""
+        final = self._dir(kind, key)
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=final.parent))
+            body = {"files": {name: sha256(data) for name, data in files.items()}, "meta": meta}
+            for name, data in files.items():
+                (staging / name).write_bytes(data)
+            manifest = dict(body, checksum=key_of(body))
+            (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, indent=1))
+            if final.exists():
+                self.discard(kind, key)
+            try:
+                os.replace(staging, final)
+            except OSError:
+                # Another build stored the same key first; theirs is equally good.
+                shutil.rmtree(staging, ignore_errors=True)
+        except OSError as exc:
+            raise CacheError(f"{final}: cannot write cache entry ({exc.strerror or exc})") from None
+        return Entry(final, meta)
+
+    def discard(self, kind: str, key: str) -> None:
+        shutil.rmtree(self._dir(kind, key), ignore_errors=True)

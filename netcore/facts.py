@@ -1,0 +1,88 @@
+"""Every number the talk may quote, computed from the real trained model and test set.
+
+Slides reach these through Jinja (`{{ net.test_accuracy_percent }}`), so no result
+is ever typed by hand. Names are stable; add, never rename.
+Extra talk-specific facts live in `netcore/facts_talk.py`, which (if present)
+defines `compute(ctx) -> dict` and is merged in here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from netcore.data import as_inputs
+
+HERE = Path(__file__).resolve().parent
+EXTRA_MODULES = ("facts_talk",)
+
+
+def source_files() -> list[Path]:
+    """Files whose code determines the facts (for the cache key)."""
+    return [HERE / "facts.py"] + [HERE / f"{m}.py" for m in EXTRA_MODULES if (HERE / f"{m}.py").exists()]
+
+
+def _percent(fraction: float) -> str:
+    return f"{fraction * 100:.1f}%"
+
+
+def compute(ctx) -> dict[str, Any]:
+    """The fact dictionary: plain JSON values only."""
+    model, cfg, net = ctx.model, ctx.config, ctx.network
+    predictions = net.predict(as_inputs(ctx.test_images))
+    correct = int((predictions == ctx.test_labels).sum())
+    test_size = int(len(ctx.test_labels))
+    final = model.history[-1]
+    batches = math.ceil(model.train_size / cfg.batch_size)
+    facts: dict[str, Any] = {
+        "test_accuracy": correct / test_size,
+        "test_accuracy_percent": _percent(correct / test_size),
+        "test_correct": correct,
+        "test_errors": test_size - correct,
+        "test_size": test_size,
+        "test_cost": final["test_cost"],
+        "train_size": model.train_size,
+        "train_accuracy": final["train_accuracy"],
+        "train_accuracy_percent": _percent(final["train_accuracy"]),
+        "validation_size": model.validation_size,
+        "validation_accuracy": final["validation_accuracy"],
+        "validation_accuracy_percent": None if final["validation_accuracy"] is None else _percent(final["validation_accuracy"]),
+        "initial_test_accuracy_percent": _percent(model.history[0]["test_accuracy"]),
+        "parameter_count": net.parameter_count,
+        "weight_count": net.weight_count,
+        "bias_count": net.bias_count,
+        "layers": list(cfg.layers),
+        "layers_text": "-".join(str(n) for n in cfg.layers),
+        "input_size": cfg.layers[0],
+        "output_size": cfg.layers[-1],
+        "hidden_layers": list(cfg.layers[1:-1]),
+        "hidden_layer_count": len(cfg.layers) - 2,
+        "hidden_neurons": sum(cfg.layers[1:-1]),
+        "hidden_activation": cfg.hidden_activation,
+        "output_activation": cfg.output_activation,
+        "cost": cfg.cost,
+        "cost_text": cfg.cost.replace("_", "-"),
+        "learning_rate": cfg.learning_rate,
+        "lr_decay": cfg.lr_decay,
+        "final_learning_rate": cfg.learning_rate_at(cfg.epochs - 1),
+        "batch_size": cfg.batch_size,
+        "batches_per_epoch": batches,
+        "gradient_steps": batches * cfg.epochs,
+        "epochs": cfg.epochs,
+        "seed": cfg.seed,
+        "train_seconds": round(model.train_seconds, 2),
+        "train_seconds_text": f"{model.train_seconds:.1f} s",
+        "seconds_per_epoch": round(float(np.mean([h["seconds"] for h in model.history[1:]])), 3),
+    }
+    for name in EXTRA_MODULES:
+        if (HERE / f"{name}.py").exists():
+            extra = importlib.import_module(f"netcore.{name}").compute(ctx)
+            clash = sorted(set(extra) & set(facts))
+            if clash:
+                raise ValueError(f"netcore/{name}.py redefines facts {clash}")
+            facts.update(extra)
+    return facts

@@ -1,0 +1,62 @@
+"""What a figure's draw function gets: the trained model, its history, data and theme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from netcore import data
+from netcore.config import NetworkConfig
+from netcore.model import TrainedModel
+from netcore.network import Network
+
+
+@dataclass
+class FigureContext:
+    """Shared by all figures of one build; the dataset is loaded only if a figure asks."""
+
+    model: TrainedModel
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def config(self) -> NetworkConfig:
+        return self.model.config
+
+    @property
+    def network(self) -> Network:
+        return self.model.network
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        return self.model.history
+
+    @property
+    def snapshots(self) -> list[Network]:
+        return self.model.snapshots
+
+    @property
+    def theme(self) -> ModuleType:
+        from netcore.figures import theme
+
+        return theme
+
+    @cached_property
+    def dataset(self) -> data.Dataset:
+        return data.load(self.config.data_dir, self.config.validation_size)
+
+    @property
+    def test_images(self) -> np.ndarray:
+        """uint8 (10000, 28, 28); use data.as_inputs() to feed them to the network."""
+        return self.dataset.test_images
+
+    @property
+    def test_labels(self) -> np.ndarray:
+        return self.dataset.test_labels
+
+    @cached_property
+    def test_predictions(self) -> np.ndarray:
+        return self.network.predict(data.as_inputs(self.test_images))

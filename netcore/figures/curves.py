@@ -1,0 +1,68 @@
+"""How training went: cost and accuracy after every epoch, on seen and unseen digits."""
+
+from __future__ import annotations
+
+from netcore.figures.registry import FigureSpec, register
+
+
+def _series(ctx, key):
+    epochs = [h["epoch"] for h in ctx.history]
+    return epochs, [h[key] for h in ctx.history]
+
+
+def _plot(ctx, quantity: str, ylabel: str, scale: float = 1.0):
+    theme = ctx.theme
+    plt = theme.use()
+    from matplotlib.ticker import MaxNLocator
+
+    fig, ax = plt.subplots(figsize=theme.WIDE, layout="constrained")
+    lines = [("train", "training images", theme.TRAIN_COLOUR, "-")]
+    if ctx.history[-1][f"validation_{quantity}"] is not None:
+        lines.append(("validation", "validation images", theme.VALIDATION_COLOUR, ":"))
+    lines.append(("test", "test images (never trained on)", theme.TEST_COLOUR, "--"))
+    for split, label, colour, style in lines:
+        epochs, values = _series(ctx, f"{split}_{quantity}")
+        start = 1 if quantity == "accuracy" else 0  # epoch 0 accuracy (~10%) would squash the plot
+        ax.plot(epochs[start:], [v * scale for v in values[start:]], style, color=colour, label=label, marker="o", markersize=5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False)
+    return fig, ax
+
+
+def draw_cost(ctx):
+    fig, ax = _plot(ctx, "cost", f"average cost ({ctx.config.cost.replace('_', '-')})")
+    ax.set_ylim(bottom=0)
+    return fig
+
+
+def draw_accuracy(ctx):
+    fig, ax = _plot(ctx, "accuracy", "digits classified correctly (%)", scale=100.0)
+    return fig
+
+
+register(
+    FigureSpec(
+        name="cost-curves",
+        format="svg",
+        alt=(
+            "Line chart of the average cost against the training epoch, for the "
+            "training images and for the unseen test images. Both fall steeply in the first epochs and then "
+            "flatten; the training cost ends a little below the test cost."
+        ),
+        caption="Average cost after each epoch of training.",
+        draw=draw_cost,
+    ),
+    FigureSpec(
+        name="accuracy-curves",
+        format="svg",
+        alt=(
+            "Line chart of the percentage of digits classified correctly after each epoch, for training, "
+            "validation and test images. Accuracy climbs quickly in the first epochs and levels off in the "
+            "mid-nineties."
+        ),
+        caption="Accuracy after each epoch: training, validation and unseen test digits.",
+        draw=draw_accuracy,
+    ),
+)

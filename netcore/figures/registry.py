@@ -1,0 +1,64 @@
+"""FigureSpec, register() and discovery of every figure module in this package."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+FORMATS = ("svg", "png")
+_INFRASTRUCTURE = {"registry", "theme", "context"}  # modules that define no figures
+_SPECS: dict[str, "FigureSpec"] = {}
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One figure: `draw(ctx)` returns a matplotlib Figure, saved as `format`.
+
+    `alt` describes what the figure shows (for screen readers and the PDF);
+    `caption` is the default caption on the slide.
+    """
+
+    name: str
+    format: str
+    alt: str
+    caption: str
+    draw: Callable[[Any], Any]
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"figure {self.name!r}: format must be one of {FORMATS}, got {self.format!r}")
+        if not self.alt.strip():
+            raise ValueError(f"figure {self.name!r}: alt text is required")
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.{self.format}"
+
+    @property
+    def source_files(self) -> list[Path]:
+        """Files whose content determines the drawing (module, theme, context, this file)."""
+        here = Path(__file__).resolve().parent
+        module = Path(sys.modules[self.draw.__module__].__file__).resolve()
+        return [module, here / "theme.py", here / "context.py", here / "registry.py"]
+
+
+def register(*specs: FigureSpec) -> None:
+    """Add figures to the registry; a name may be registered by one module only."""
+    for spec in specs:
+        existing = _SPECS.get(spec.name)
+        if existing is not None and existing.draw.__module__ != spec.draw.__module__:
+            raise ValueError(f"figure {spec.name!r} registered twice ({existing.draw.__module__}, {spec.draw.__module__})")
+        _SPECS[spec.name] = spec
+
+
+def discover() -> dict[str, FigureSpec]:
+    """Import every module of netcore.figures and return all specs, sorted by name."""
+    package = importlib.import_module("netcore.figures")
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name not in _INFRASTRUCTURE and not info.name.startswith("_"):
+            importlib.import_module(f"netcore.figures.{info.name}")
+    return dict(sorted(_SPECS.items()))

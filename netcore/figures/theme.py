@@ -1,0 +1,96 @@
+"""The one visual theme of every figure: big lettering, colour-blind-safe colours.
+
+Sizes assume a 16:9 slide projected in a lecture hall: figures are drawn at
+their final size (inches at `DPI`), so 20-point text stays 20-point on screen.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+
+# Okabe & Ito's palette, distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
+TRAIN_COLOUR = OKABE_ITO["blue"]
+VALIDATION_COLOUR = OKABE_ITO["green"]
+TEST_COLOUR = OKABE_ITO["vermillion"]
+CYCLE = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky_blue", "black")]
+DIVERGING_CMAP = "RdBu_r"  # negative weights blue, positive red, white at zero
+GREY_CMAP = "gray_r"  # ink on paper for digit images
+
+DPI = 100
+WIDE = (12.0, 6.75)  # inches: a 16:9 figure filling most of a slide at 1200x675 px
+SQUARE = (8.0, 8.0)
+FONT_SIZE = 20
+TITLE_SIZE = 24
+LINE_WIDTH = 3.0
+
+RC = {
+    "font.size": FONT_SIZE,
+    "axes.titlesize": TITLE_SIZE,
+    "axes.labelsize": FONT_SIZE,
+    "xtick.labelsize": FONT_SIZE - 2,
+    "ytick.labelsize": FONT_SIZE - 2,
+    "legend.fontsize": FONT_SIZE - 2,
+    "lines.linewidth": LINE_WIDTH,
+    "axes.linewidth": 1.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "font.family": "DejaVu Sans",  # ships with matplotlib: same glyphs on every machine
+    "svg.fonttype": "path",  # text as paths: no font needed where the deck is shown
+    "svg.hashsalt": "netcore",  # fixed ids -> byte-identical SVGs
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "path.simplify": False,
+}
+
+
+def use() -> Any:
+    """Select the Agg backend, apply the theme and return pyplot (call inside draw)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from cycler import cycler
+
+    plt.rcdefaults()
+    plt.rcParams.update(RC)
+    plt.rcParams["axes.prop_cycle"] = cycler(color=CYCLE)
+    return plt
+
+
+def symmetric_limits(values: np.ndarray) -> tuple[float, float]:
+    """(-m, m) with m = max |value|, so zero sits at the centre of a diverging map."""
+    m = float(np.abs(values).max()) or 1.0
+    return -m, m
+
+
+def save(fig: Any, fmt: str) -> bytes:
+    """Render to bytes with no timestamps or version stamps, so rebuilds are identical."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
+    fig.savefig(buffer, format=fmt, metadata=metadata, dpi=DPI)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def pixel_size(fig: Any) -> tuple[int, int]:
+    width, height = fig.get_size_inches()
+    return int(round(width * DPI)), int(round(height * DPI))
