@@ -378,3 +378,14 @@ def check(deck_yaml: Path, figures: Mapping[str, Any] | Iterable[str] | None = N
     deck.figures = figures if figures is not None else registered_figures()
     deck.facts = facts
     return sorted(set(findings) | set(lint(deck)))
+
+
+def main(config_path: Path) -> int:
+    """``build.py --check``: print every finding; exit 1 when any is an error."""
+    findings = check(Path(config_path))
+    if findings:
+        print(format_findings(findings))
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    print(f"check: {errors} error(s), {warnings} warning(s)")
+    return exit_status(findings)

@@ -24,7 +24,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 #: Shingle length in words. Tuned on tests/references (the tests print recall
 #: and false positives for n = 4..8): n = 4 flags an independent "and long
@@ -461,11 +461,55 @@ def units_from_markdown(path: Path, display: str | None = None) -> list[TextUnit
     return units
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m deck.originality REFDIR FILE.md...`: exit 1 when flagged."""
+def units_from_slides(slides: Iterable[Any]) -> list[TextUnit]:
+    """Text units of parsed slides (``deck.sources.Slide``): body and notes,
+    each at the line where it starts in its file."""
+    from deck.errors import display_path
+
+    units: list[TextUnit] = []
+    for slide in slides:
+        name = display_path(Path(slide.file))
+        if slide.body.strip():
+            units.append(TextUnit(name, slide.body_line, "slide", slide.body))
+        if slide.notes.strip():
+            units.append(TextUnit(name, slide.notes_line, "notes", slide.notes))
+    return units
+
+
+def report(units: Sequence[TextUnit], reference_dir: Path) -> int:
+    """Print the findings to stdout; 1 when anything is flagged, else 0."""
+    findings = check_originality(list(units), reference_dir)
+    if findings:
+        print(format_findings(findings))
+        return 1
+    print(f"originality: no passage repeats the {len(reference_files(reference_dir))} reference file(s) in {reference_dir}")
+    return 0
+
+
+def main(config_path: Path, reference_dir: Path) -> int:
+    """``build.py --check-originality DIR``: the deck's sources against DIR."""
+    from deck.errors import DeckError
+    from deck.pipeline import load_sources
+
+    reference_dir = Path(reference_dir)
+    if not reference_dir.is_dir():
+        raise DeckError(reference_dir, None, "not a folder of reference texts")
+    if not reference_files(reference_dir):
+        raise DeckError(reference_dir, None, f"no reference texts ({', '.join(REFERENCE_SUFFIXES)}) in this folder")
+    _, slides = load_sources(Path(config_path))
+    return report(units_from_slides(slides), reference_dir)
+
+
+def check_built(result: Any) -> int:
+    """After a build whose deck.yaml names ``originality: {references: DIR}``."""
+    return report(units_from_slides(s.source for s in result.slides), result.config.references_dir)
+
+
+def _cli(argv: Sequence[str] | None = None) -> int:
+    """`python -m deck.originality REFDIR FILE.md...`: loose files, exit 1 when flagged."""
     import argparse
 
-    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser = argparse.ArgumentParser(description=_cli.__doc__)
     parser.add_argument("references", type=Path)
     parser.add_argument("files", nargs="+", type=Path)
     args = parser.parse_args(argv)
@@ -473,12 +517,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.references}: error: not a directory of reference texts", file=sys.stderr)
         return 2
     units = [u for f in args.files for u in units_from_markdown(f)]
-    findings = check_originality(units, args.references)
-    if findings:
-        print(format_findings(findings))
-        return 1
-    return 0
+    return report(units, args.references)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_cli())

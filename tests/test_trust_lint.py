@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from deck import lint as lint_mod
 from deck.lint import check, collect, exit_status, format_findings, lint
 
+PROJECT = Path(__file__).resolve().parent.parent
 FIGURES = ["cost-curves", "first-layer-weights", "demo-neuron"]
 
 
@@ -201,3 +203,24 @@ def test_lint_accepts_an_already_parsed_deck(tmp_path):
     assert findings == [] and len(deck.slides) == 2
     deck.figures = {"cost-curves": object()}
     assert lint(deck) == []
+
+
+def test_build_check_prints_findings_and_exits_1(tmp_path):
+    deck_yaml = write_deck(tmp_path, {"a.md": BAD_A, "b.md": BAD_B})
+    run = subprocess.run([sys.executable, str(PROJECT / "build.py"), "--config", str(deck_yaml), "--check"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "slides/a.md:19: error: unknown figure 'cost-curve'" in run.stdout
+    assert "Traceback" not in run.stderr
+    good = tmp_path / "good"
+    deck_yaml = write_deck(good, {"a.md": GOOD})
+    run = subprocess.run([sys.executable, str(PROJECT / "build.py"), "--config", str(deck_yaml), "--check"],
+                         cwd=good, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 error(s), 0 warning(s)" in run.stdout
+
+
+def test_the_talk_has_no_lint_errors():
+    findings = check(PROJECT / "slides" / "deck.yaml")
+    print("\n" + format_findings(findings))
+    assert exit_status(findings) == 0, format_findings(f for f in findings if f.severity == "error")

@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -28,6 +31,7 @@ from deck.originality import (
     units_from_markdown,
 )
 
+PROJECT = Path(__file__).resolve().parent.parent
 REFS = Path(__file__).parent / "references"
 CORPUS = REFS / "corpus"
 PLANTED = REFS / "deck" / "planted.md"
@@ -144,9 +148,34 @@ def test_html_text_skips_script_and_style_and_keeps_lines():
 
 
 def test_exit_status_of_module_cli(capsys):
-    assert originality.main([str(CORPUS), str(PLANTED)]) == 1
+    assert originality._cli([str(CORPUS), str(PLANTED)]) == 1
     assert "[[" in capsys.readouterr().out
-    assert originality.main([str(CORPUS), str(INDEPENDENT)]) == 0
+    assert originality._cli([str(CORPUS), str(INDEPENDENT)]) == 0
+
+
+def test_build_check_originality_flags_planted_deck(tmp_path):
+    """`build.py --check-originality DIR` over a deck: exit 1 and FILE:LINE lines."""
+    slides = tmp_path / "slides"
+    slides.mkdir()
+    shutil.copy(PLANTED, slides / "planted.md")
+    (slides / "deck.yaml").write_text("title: t\nslides: [planted.md]\n")
+    run = subprocess.run(
+        [sys.executable, str(PROJECT / "build.py"), "--config", str(slides / "deck.yaml"),
+         "--check-originality", str(CORPUS)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 1, run.stderr
+    flagged = [line for line in run.stdout.splitlines() if ": warning: " in line]
+    assert len(flagged) == len(planted_cases()), run.stdout
+    assert flagged[0].startswith("slides/planted.md:15: warning: slide repeat")
+    (slides / "deck.yaml").write_text("title: t\nslides: [independent.md]\n")
+    shutil.copy(INDEPENDENT, slides / "independent.md")
+    run = subprocess.run(
+        [sys.executable, str(PROJECT / "build.py"), "--config", str(slides / "deck.yaml"),
+         "--check-originality", str(CORPUS)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
 
 
 def test_performance_45_slides_against_megabytes_of_references(tmp_path):
