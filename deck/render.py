@@ -92,6 +92,9 @@ class SlideRenderer:
         parts = _COLUMN_BREAK.split(body) if slide.layout == "two-columns" else [body]
         if slide.layout == "two-columns" and len(parts) != 2:
             raise DeckError(slide.file, slide.line, f"a two-columns slide needs exactly one '|||' line, found {len(parts) - 1}")
+        heading = ""
+        if len(parts) == 2:
+            heading, parts[0] = _leading_heading(parts[0])
         columns = [Markup(to_html(part, stash, formulas)) for part in parts]
         for formula in formulas:
             formula.line_offset += slide.body_line
@@ -99,7 +102,7 @@ class SlideRenderer:
         attributes, classes = self._section_attributes(slide)
         return RenderedSlide(
             source=slide,
-            content=columns[0] if len(columns) == 1 else Markup(""),
+            content=columns[0] if len(columns) == 1 else Markup(to_html(heading, stash, formulas)),
             columns=columns if len(columns) > 1 else [],
             notes=notes_html,
             attributes=attributes,
@@ -241,6 +244,15 @@ class SlideRenderer:
             if match:
                 line = first + text.count("\n", 0, match.start())
                 raise DeckError(slide.file, line, "raw <script> in slide text", "put interactive code in a demo, or set 'allow_scripts: true' in deck.yaml")
+
+
+def _leading_heading(text: str) -> tuple[str, str]:
+    """Split a two-column slide's heading off its first column, so it spans both."""
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines) and (not lines[index].strip() or lines[index].lstrip().startswith("#")):
+        index += 1
+    return "\n".join(lines[:index]), "\n".join(lines[index:])
 
 
 def _template_line(exc: BaseException) -> int:
