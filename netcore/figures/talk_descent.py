@@ -1,0 +1,147 @@
+"""Gradient descent pictures from exact functions: a 1-D cost with two valleys, and a 2-D
+least-squares cost descended with full-batch and mini-batch gradients (seeded)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netcore.figures.registry import FigureSpec, register
+
+# 1-D: C(w) = (w^2 - 4)^2 / 8 + w/2 + 3 has valleys near w = -2 (lower) and w = +2 (higher).
+START_1D, RATE_1D, STEPS_1D = 3.2, 0.05, 12
+
+# 2-D: fit y = w x + b to seeded points; cost = mean squared error.
+POINTS, BATCH, RATE_2D, STEPS_2D, SEED_2D = 300, 10, 0.1, 60, 7
+START_2D = (-1.0, 3.5)
+
+
+def cost_1d(w: np.ndarray | float) -> np.ndarray | float:
+    return (w * w - 4.0) ** 2 / 8.0 + 0.5 * w + 3.0
+
+
+def slope_1d(w: float) -> float:
+    return (w * w - 4.0) * w / 2.0 + 0.5
+
+
+def descend_1d() -> np.ndarray:
+    """Positions visited by gradient descent from START_1D."""
+    path = [START_1D]
+    for _ in range(STEPS_1D):
+        path.append(path[-1] - RATE_1D * slope_1d(path[-1]))
+    return np.array(path)
+
+
+def line_data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(SEED_2D)
+    x = rng.uniform(0.0, 4.0, POINTS)
+    y = 1.5 * x - 1.0 + rng.normal(0.0, 0.5, POINTS)
+    return x, y
+
+
+def cost_2d(w: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Mean squared error of the line (w, b) on (x, y), broadcast over grids of w and b."""
+    residual = w[..., None] * x + b[..., None] - y
+    return (residual**2).mean(axis=-1)
+
+
+def gradient_2d(w: float, b: float, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    residual = w * x + b - y
+    return np.array([2.0 * (residual * x).mean(), 2.0 * residual.mean()])
+
+
+def descend_2d(batch: int | None) -> np.ndarray:
+    """Path of (w, b); batch=None uses every point per step, otherwise shuffled mini-batches."""
+    x, y = line_data()
+    rng = np.random.default_rng(SEED_2D + 1)
+    point = np.array(START_2D)
+    path, order, cursor = [point.copy()], rng.permutation(POINTS), 0
+    for _ in range(STEPS_2D):
+        if batch is None:
+            idx = slice(None)
+        else:
+            if cursor + batch > POINTS:
+                order, cursor = rng.permutation(POINTS), 0
+            idx = order[cursor : cursor + batch]
+            cursor += batch
+        point = point - RATE_2D * gradient_2d(point[0], point[1], x[idx], y[idx])
+        path.append(point.copy())
+    return np.array(path)
+
+
+def draw_cost_1d(ctx):
+    theme = ctx.theme
+    plt = theme.use()
+    w = np.linspace(-3.2, 3.6, 500)
+    path = descend_1d()
+    fig, ax = plt.subplots(figsize=theme.WIDE, layout="constrained")
+    ax.plot(w, cost_1d(w), color=theme.OKABE_ITO["blue"], label="cost $C(w)$")
+    ax.plot(path, cost_1d(path), "o", color=theme.OKABE_ITO["vermillion"], markersize=11, zorder=3, label="gradient steps")
+    for a, b in zip(path[:-1], path[1:]):
+        if abs(b - a) > 0.08:
+            ax.annotate("", xy=(b, cost_1d(b)), xytext=(a, cost_1d(a)),
+                        arrowprops={"arrowstyle": "->", "color": theme.OKABE_ITO["vermillion"], "lw": 2})
+    ax.annotate("start", xy=(path[0], cost_1d(path[0])), xytext=(path[0] - 0.9, cost_1d(path[0]) + 0.3),
+                arrowprops={"arrowstyle": "-", "color": "black", "lw": 1})
+    lows = w[1:-1][(cost_1d(w[1:-1]) < cost_1d(w[:-2])) & (cost_1d(w[1:-1]) < cost_1d(w[2:]))]
+    for low in lows:
+        label = "global minimum" if cost_1d(low) == min(cost_1d(lows)) else "local minimum:\nwhere we stop"
+        ax.annotate(label, xy=(low, cost_1d(low)), xytext=(low, cost_1d(low) - 1.1), ha="center", va="top",
+                    arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5})
+    ax.set_xlabel("one parameter $w$")
+    ax.set_ylabel("cost")
+    ax.set_ylim(min(cost_1d(w)) - 2.3, 11.0)
+    ax.legend(loc="upper center", frameon=False)
+    return fig
+
+
+def draw_cost_surface(ctx):
+    theme = ctx.theme
+    plt = theme.use()
+    x, y = line_data()
+    ws, bs = np.meshgrid(np.linspace(-1.6, 3.0, 241), np.linspace(-4.0, 4.2, 241))
+    costs = cost_2d(ws, bs, x, y)
+    full, mini = descend_2d(None), descend_2d(BATCH)
+    best = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), y, rcond=None)[0]
+    fig, ax = plt.subplots(figsize=theme.WIDE, layout="constrained")
+    ax.grid(False)
+    levels = np.geomspace(costs.min() * 1.05, costs.max(), 14)
+    ax.contour(ws, bs, costs, levels=levels, colors="#8c8c8c", linewidths=1.2)
+    ax.plot(full[:, 0], full[:, 1], "-o", color=theme.OKABE_ITO["blue"], markersize=5,
+            label=f"full batch: each step uses all {POINTS} points")
+    ax.plot(mini[:, 0], mini[:, 1], "-o", color=theme.OKABE_ITO["vermillion"], markersize=5, linewidth=2,
+            label=f"mini-batch: each step uses {BATCH} points")
+    ax.plot(*START_2D, "s", color="black", markersize=12, label="start")
+    ax.plot(best[0], best[1], "*", color=theme.OKABE_ITO["green"], markersize=24, label="minimum")
+    ax.set_xlabel("slope $w$")
+    ax.set_ylabel("intercept $b$")
+    ax.set_title(f"{STEPS_2D} steps each, same step size")
+    ax.legend(loc="lower left", frameon=True, fontsize=theme.FONT_SIZE - 4)
+    return fig
+
+
+register(
+    FigureSpec(
+        name="talk-cost-1d",
+        format="svg",
+        alt=(
+            "A cost curve over one parameter w with two valleys, the left one lower. Dots joined by arrows "
+            "mark gradient descent steps starting high on the right: the first steps are large where the curve "
+            "is steep, then they shrink and settle in the right-hand valley, a local minimum, not the lower "
+            "global minimum on the left."
+        ),
+        caption="Gradient descent in one dimension: steps shrink as the slope flattens.",
+        draw=draw_cost_1d,
+    ),
+    FigureSpec(
+        name="talk-cost-surface",
+        format="svg",
+        alt=(
+            "Contour map of the mean squared error of fitting a straight line to a few hundred seeded points, "
+            "over slope and intercept: a long diagonal valley. From the same start, a full-batch path moves "
+            "smoothly into the valley and along it, while a mini-batch path zig-zags but reaches the same "
+            "region near the minimum, marked with a star."
+        ),
+        caption="Full-batch versus mini-batch gradient descent on one cost surface.",
+        draw=draw_cost_surface,
+    ),
+)
