@@ -80,6 +80,7 @@
     var raw = data && data.samples;
     if (!raw) return { images: [], labels: [], indices: [] };
     var imgs, labels, indices;
+    if (!Array.isArray(raw) && Array.isArray(raw.digits)) raw = raw.digits;   // netcore's export
     if (Array.isArray(raw)) {
       imgs = raw.map(function (r) { return r.image || r.pixels; });
       labels = raw.map(function (r) { return r.label; });
