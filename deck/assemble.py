@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from deck.config import DeckConfig
 from deck.errors import display_path
+from deck.pacing import expected_seconds
 from deck.render import RenderedSlide
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -19,13 +20,15 @@ SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 
 
 def page_environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["expected_seconds"] = expected_seconds  # stage hook: the speaker view's pacing
+    return env
 
 
 def assemble(config: DeckConfig, slides: list[RenderedSlide], out_dir: Path, env: jinja2.Environment | None = None) -> str:
