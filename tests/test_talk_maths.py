@@ -1,0 +1,186 @@
+"""The talk's formulas, checked numerically: the slides must hold up to an expert.
+
+Each test restates one formula exactly as the slides write it (sigma, sigma',
+ReLU, the layer equation, the costs, the chain-rule products and the sum over
+paths) and compares it with finite differences or with netcore's code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from netcore import activations, costs
+from netcore.config import NetworkConfig
+from netcore.network import Network
+
+H = 1e-6  # central differences: error O(H^2), far below the tolerances used
+
+
+def sigma(z):
+    """The slide's sigma(z) = 1 / (1 + e^{-z})."""
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def sigma_prime(z):
+    """The slide's sigma'(z) = sigma(z) (1 - sigma(z))."""
+    return sigma(z) * (1.0 - sigma(z))
+
+
+def central(f, x: float) -> float:
+    return (f(x + H) - f(x - H)) / (2 * H)
+
+
+Z = np.linspace(-8, 8, 33)
+
+
+def test_sigmoid_matches_netcore_and_stays_in_the_open_interval():
+    assert np.allclose(sigma(Z), activations.sigmoid(Z), atol=1e-15)
+    assert np.all((sigma(Z) > 0) & (sigma(Z) < 1))
+
+
+def test_sigmoid_derivative_identity_by_finite_differences():
+    numeric = np.array([central(sigma, z) for z in Z])
+    assert np.allclose(sigma_prime(Z), numeric, atol=1e-9)
+    assert sigma_prime(0.0) == pytest.approx(0.25)  # "never more than one quarter" (slide on ReLU)
+    assert sigma_prime(Z).max() <= 0.25
+
+
+def test_relu_is_max_zero_z_with_slope_one_for_positive_inputs():
+    assert np.array_equal(activations.relu(Z), np.maximum(0.0, Z))
+    positive = Z[Z > 0.5]
+    assert np.allclose([central(activations.relu, z) for z in positive], 1.0)
+
+
+def test_layer_equation_is_netcores_forward_pass():
+    """a^(l) = sigma(W^(l) a^(l-1) + b^(l)) as a matrix-vector product, layer by layer."""
+    rng = np.random.default_rng(1)
+    net = Network.initialise([6, 4, 3], ["sigmoid", "sigmoid"], rng)
+    a = rng.uniform(0, 1, 6)
+    expected = a
+    for w, b in zip(net.weights, net.biases):
+        expected = sigma(w @ expected + b)
+    assert np.allclose(net.feedforward(a[None])[0], expected, atol=1e-12)
+
+
+def test_parameter_count_formula_equals_netcore():
+    """Sum over layers of n_in * n_out + n_out, the slide's arithmetic, against netcore."""
+    for layers in ([784, 16, 16, 10], [784, 30, 10], [4, 3, 2]):
+        by_formula = sum(n_in * n_out + n_out for n_in, n_out in zip(layers[:-1], layers[1:]))
+        net = Network.initialise(layers, ["sigmoid"] * (len(layers) - 1), np.random.default_rng(0))
+        assert net.parameter_count == by_formula
+    default = NetworkConfig()
+    assert sum(i * o + o for i, o in zip(default.layers[:-1], default.layers[1:])) == 13_002  # the issue's number
+
+
+def test_quadratic_cost_of_one_example_and_the_average_match_netcore():
+    rng = np.random.default_rng(2)
+    a = rng.uniform(0, 1, (5, 10))
+    y = np.eye(10)[rng.integers(0, 10, 5)]
+    per_example = ((a - y) ** 2).sum(axis=1)  # C_x = sum_j (a_j - y_j)^2
+    assert costs.QUADRATIC.value(a, y) == pytest.approx(per_example.mean())  # C = (1/n) sum_x C_x
+
+
+# --- the chain of one neuron per layer --------------------------------------------------------
+
+W1, B1, W2, B2, A0, Y = 0.8, -0.3, -1.4, 0.6, 0.7, 1.0  # two links: a0 -> a1 -> a2 = a^(L)
+
+
+def chain_cost(w1=W1, b1=B1, w2=W2, b2=B2, a0=A0):
+    a1 = sigma(w1 * a0 + b1)
+    a2 = sigma(w2 * a1 + b2)
+    return (a2 - Y) ** 2  # C_0 = (a^(L) - y)^2
+
+
+def chain_values():
+    z1 = W1 * A0 + B1
+    a1 = sigma(z1)
+    z2 = W2 * a1 + B2
+    a2 = sigma(z2)
+    return z1, a1, z2, a2
+
+
+def test_dc_dw_is_the_three_factor_product():
+    _, a1, z2, a2 = chain_values()
+    product = a1 * sigma_prime(z2) * 2 * (a2 - Y)  # a^(L-1) sigma'(z^(L)) 2(a^(L) - y)
+    assert product == pytest.approx(central(lambda w: chain_cost(w2=w), W2), rel=1e-7)
+
+
+def test_dc_db_drops_the_first_factor():
+    _, _, z2, a2 = chain_values()
+    product = sigma_prime(z2) * 2 * (a2 - Y)
+    assert product == pytest.approx(central(lambda b: chain_cost(b2=b), B2), rel=1e-7)
+
+
+def test_dc_da_previous_carries_the_weight_and_recurses_one_layer_back():
+    z1, a1, z2, a2 = chain_values()
+    dc_da1 = W2 * sigma_prime(z2) * 2 * (a2 - Y)  # w^(L) sigma'(z^(L)) 2(a^(L) - y)
+
+    def cost_of_a1(value):
+        return (sigma(W2 * value + B2) - Y) ** 2
+
+    assert dc_da1 == pytest.approx(central(cost_of_a1, a1), rel=1e-7)
+    # "repeat the whole argument one layer back": dC/dw^(L-1) = a^(L-2) sigma'(z^(L-1)) dC/da^(L-1)
+    assert A0 * sigma_prime(z1) * dc_da1 == pytest.approx(central(lambda w: chain_cost(w1=w), W1), rel=1e-6)
+
+
+# --- many neurons per layer: indices and the sum over paths ------------------------------------
+
+
+@pytest.fixture
+def last_layer():
+    rng = np.random.default_rng(3)
+    a_prev = rng.uniform(0, 1, 5)  # a^(L-1), k = 0..4
+    w = rng.normal(0, 1, (3, 5))  # w^(L)_{jk}
+    b = rng.normal(0, 1, 3)
+    y = np.array([0.0, 1.0, 0.0])
+    return a_prev, w, b, y
+
+
+def layer_cost(a_prev, w, b, y):
+    return float(((sigma(w @ a_prev + b) - y) ** 2).sum())
+
+
+def test_indexed_weight_derivative(last_layer):
+    a_prev, w, b, y = last_layer
+    z = w @ a_prev + b
+    a = sigma(z)
+    formula = np.outer(sigma_prime(z) * 2 * (a - y), a_prev)  # [j, k] = a_k sigma'(z_j) 2(a_j - y_j)
+    numeric = np.zeros_like(w)
+    for j in range(w.shape[0]):
+        for k in range(w.shape[1]):
+            def f(value, j=j, k=k):
+                nudged = w.copy()
+                nudged[j, k] = value
+                return layer_cost(a_prev, nudged, b, y)
+            numeric[j, k] = central(f, w[j, k])
+    assert np.allclose(formula, numeric, rtol=1e-6, atol=1e-10)
+
+
+def test_previous_activation_derivative_sums_over_all_paths(last_layer):
+    a_prev, w, b, y = last_layer
+    z = w @ a_prev + b
+    a = sigma(z)
+    formula = np.array([sum(w[j, k] * sigma_prime(z[j]) * 2 * (a[j] - y[j]) for j in range(len(z))) for k in range(len(a_prev))])
+    numeric = []
+    for k in range(len(a_prev)):
+        def f(value, k=k):
+            nudged = a_prev.copy()
+            nudged[k] = value
+            return layer_cost(nudged, w, b, y)
+        numeric.append(central(f, a_prev[k]))
+    assert np.allclose(formula, numeric, rtol=1e-6, atol=1e-10)
+    # a single path (one j) would not do: the sum matters for this example
+    one_path = w[0] * sigma_prime(z[0]) * 2 * (a[0] - y[0])
+    assert not np.allclose(one_path, numeric)
+
+
+def test_slide_formulas_agree_with_netcore_backprop_for_sigmoid_and_quadratic(last_layer):
+    """netcore's matrix backprop on one example equals the indexed formulas of the slides."""
+    a_prev, w, b, y = last_layer
+    net = Network([5, 3], ["sigmoid"], [w.copy()], [b.copy()])
+    grad_w, grad_b, _ = net.backprop(a_prev[None], y[None], "quadratic")
+    z = w @ a_prev + b
+    delta = sigma_prime(z) * 2 * (sigma(z) - y)
+    assert np.allclose(grad_w[0], np.outer(delta, a_prev), atol=1e-12)
+    assert np.allclose(grad_b[0], delta, atol=1e-12)
