@@ -8,7 +8,7 @@ import numpy as np
 from netcore.figures.registry import FigureSpec, register
 
 # 1-D: C(w) = (w^2 - 4)^2 / 8 + w/2 + 3 has valleys near w = -2 (lower) and w = +2 (higher).
-START_1D, RATE_1D, STEPS_1D = 3.2, 0.05, 12
+START_1D, RATE_1D, STEPS_1D = 3.2, 0.05, 30
 
 # 2-D: fit y = w x + b to seeded points; cost = mean squared error.
 POINTS, BATCH, RATE_2D, STEPS_2D, SEED_2D = 300, 10, 0.1, 60, 7
