@@ -123,11 +123,12 @@ def read_text(path: Path) -> str:
         raise DeckError(path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8") from None
 
 
-def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
+def did_you_mean(word: str, choices: tuple[str, ...] | list[str], known: str = "known keys") -> str:
+    """A hint for a misspelt name: the closest choice, or the whole list when none is close."""
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
-    return f"known keys: {', '.join(choices)}"
+    return f"{known}: {', '.join(choices)}"
 
 
 def _text(located: LocatedYaml, key: str) -> str:
@@ -176,7 +177,7 @@ def _slide_files(located: LocatedYaml) -> tuple[tuple[Path, ...], tuple[int, ...
             raise DeckError(located.path, line, f"slide file '{entry}' lies outside the slides folder")
         if not target.is_file():
             present = [p.name for p in located.path.parent.glob("*.md")]
-            raise DeckError(located.path, line, f"slide file '{entry}' not found", did_you_mean(entry, present) if present else None)
+            raise DeckError(located.path, line, f"slide file '{entry}' not found", did_you_mean(entry, sorted(present), "slide files") if present else None)
         files.append(target)
         lines.append(line)
     return tuple(files), tuple(lines)

@@ -117,11 +117,11 @@ class SlideRenderer:
     def _helpers(self, slide: Slide, stash: Stash, used_figures: list[str], used_demos: list[str]) -> dict[str, Any]:
         def figure(name: str, alt: str | None = None, caption: str | None = None) -> Markup:
             used_figures.append(name)
-            return Markup(stash.put(self.figure_html(name, alt, caption, slide, slide.body_line)))
+            return Markup(stash.put(self.figure_html(name, alt, caption, slide, _line_naming(slide, name))))
 
         def demo(name: str, **options: Any) -> Markup:
             used_demos.append(name)
-            return Markup(stash.put(self.demo_html(name, options, slide)))
+            return Markup(stash.put(self.demo_html(name, options, slide, _line_naming(slide, name))))
 
         return {"net": self.facts, "deck": self.config.metadata(), "figure": figure, "demo": demo}
 
@@ -145,7 +145,7 @@ class SlideRenderer:
     def _fact_hint(self, message: str) -> str | None:
         match = re.search(r"has no attribute '([^']+)'", message)
         if match:
-            return did_you_mean(match.group(1), sorted(self.facts)) if self.facts else None
+            return did_you_mean(match.group(1), sorted(self.facts), "known facts") if self.facts else None
         return "slides can use net.<fact>, deck.<key>, figure(name) and demo(name)"
 
     # Figures, demos, images -------------------------------------------------
@@ -166,12 +166,12 @@ class SlideRenderer:
             f"{figcaption}</figure>"
         )
 
-    def demo_html(self, name: str, options: dict[str, Any], slide: Slide) -> str:
+    def demo_html(self, name: str, options: dict[str, Any], slide: Slide, line: int) -> str:
         if name not in DEMOS:
-            raise DeckError(slide.file, slide.body_line, f"unknown demo '{name}'", f"{did_you_mean(name, DEMOS)} demos: {', '.join(DEMOS)}")
+            raise DeckError(slide.file, line, f"unknown demo '{name}'", did_you_mean(name, DEMOS, "demos"))
         fallback = self.figures.get(f"demo-{name}")
         if fallback is None:
-            raise DeckError(slide.file, slide.body_line, f"demo '{name}' has no static fallback figure 'demo-{name}' for print")
+            raise DeckError(slide.file, line, f"demo '{name}' has no static fallback figure 'demo-{name}' for print")
         data = escape(json.dumps(options, sort_keys=True))
         return (
             f'<div class="demo" data-demo="{name}" data-options="{data}"></div>'
@@ -244,6 +244,15 @@ class SlideRenderer:
             if match:
                 line = first + text.count("\n", 0, match.start())
                 raise DeckError(slide.file, line, "raw <script> in slide text", "put interactive code in a demo, or set 'allow_scripts: true' in deck.yaml")
+
+
+def _line_naming(slide: Slide, name: str) -> int:
+    """The line of a slide's body where a helper call names ``name`` (the body's first line if none)."""
+    for pattern in (f'"{name}"', f"'{name}'"):
+        index = slide.body.find(pattern)
+        if index >= 0:
+            return slide.body_line + slide.body[:index].count("\n")
+    return slide.body_line
 
 
 def _leading_heading(text: str) -> tuple[str, str]:

@@ -140,12 +140,12 @@ def _parse_options(path: Path, line: int, text: str) -> dict[str, Any]:
         raise DeckError(path, line, "slide options must be a mapping like {layout: figure}")
     for key, value in options.items():
         if key not in OPTION_KEYS:
-            raise DeckError(path, line, f"unknown slide option '{key}'", did_you_mean(str(key), OPTION_KEYS))
+            raise DeckError(path, line, f"unknown slide option '{key}'", did_you_mean(str(key), OPTION_KEYS, "slide options"))
         if not isinstance(value, str) or not value.strip():
             raise DeckError(path, line, f"slide option '{key}' must be text, got {value!r}")
     layout = options.get("layout", "bullets")
     if layout not in LAYOUTS:
-        raise DeckError(path, line, f"unknown layout '{layout}'", f"{did_you_mean(layout, LAYOUTS)} layouts: {', '.join(LAYOUTS)}")
+        raise DeckError(path, line, f"unknown layout '{layout}'", did_you_mean(layout, LAYOUTS, "layouts"))
     if "transition" in options and options["transition"] not in TRANSITIONS:
         raise DeckError(path, line, f"unknown transition '{options['transition']}'", f"transitions: {', '.join(TRANSITIONS)}")
     if "id" in options and not _SLIDE_ID.match(options["id"]):
