@@ -388,7 +388,7 @@
       testBtn.classList.toggle("demo-on", m === "samples");
       sampleBar.style.visibility = m === "samples" ? "visible" : "hidden";
       if (m === "samples") showSample(sampleIdx);
-      else { if (!keepPad) clearPad(); schedule(); }
+      else { if (!keepPad) clearPad(); redraw(); }
     }
 
     function showSample(i) {

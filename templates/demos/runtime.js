@@ -60,8 +60,9 @@
       if (activeId !== null || (e.pointerType === "mouse" && e.button !== 0)) return;
       activeId = e.pointerId;
       try { canvas.setPointerCapture(e.pointerId); } catch (err) { /* synthetic events */ }
+      // preventDefault stops text selection and page scrolling, but also the
+      // default focus change: the demo root's own pointerdown listener focuses it.
       e.preventDefault();
-      e.stopPropagation();
       if (handlers.down) handlers.down(canvasPoint(canvas, e), e);
     });
     canvas.addEventListener("pointermove", function (e) {

@@ -1,0 +1,378 @@
+"""The five live demos in the built default deck, driven in Debian's Chromium.
+
+Each test opens the deck from file://, goes to the slide holding the demo,
+interacts the way a speaker would (drawing with the mouse, sliders, buttons,
+keys) and asserts the outcome the audience would see, read from the DOM.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from netcore.figures import demo_fallbacks
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+DEMOS = ("draw-digit", "neuron", "descent", "backprop", "replay")
+
+
+def goto_demo(page, name: str):
+    """Show the slide holding the demo and return a locator for the demo root."""
+    page.wait_for_function("n => window.Demos && Demos.get(n)", arg=name)
+    page.evaluate(
+        """n => { const s = document.querySelector(`[data-demo="${n}"]`).closest('section');
+                  const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v); }""",
+        name,
+    )
+    page.wait_for_function("n => Demos.get(n).active", arg=name)
+    # wait for the slide transition to finish: the demo's box stops moving
+    page.evaluate(
+        """n => new Promise(done => {
+             const el = document.querySelector(`[data-demo="${n}"]`);
+             let last = '', same = 0;
+             const check = () => {
+               const r = el.getBoundingClientRect(), key = [r.x, r.y, r.width, r.height].join();
+               same = key === last ? same + 1 : 0; last = key;
+               if (same >= 5) done(); else requestAnimationFrame(check);
+             };
+             check();
+           })""",
+        name,
+    )
+    return page.locator(f'[data-demo="{name}"]')
+
+
+def set_slider(locator, value: float) -> None:
+    """Move a range input the way a drag does: set the value and fire 'input'."""
+    locator.evaluate("(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }", value)
+
+
+def number(locator) -> float:
+    return float(locator.get_attribute("data-value"))
+
+
+def stroke(page, points: list[tuple[float, float]]) -> None:
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for p in points[1:]:
+        page.mouse.move(*p, steps=2)
+    page.mouse.up()
+
+
+def one_stroke(box) -> list[tuple[float, float]]:
+    x = box["x"] + box["width"] * 0.52
+    return [(x - 0.02 * box["width"] * t, box["y"] + box["height"] * (0.15 + 0.7 * t)) for t in (i / 20 for i in range(21))]
+
+
+def zero_stroke(box) -> list[tuple[float, float]]:
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    rx, ry = 0.22 * box["width"], 0.33 * box["height"]
+    return [(cx + rx * math.sin(2 * math.pi * i / 48), cy - ry * math.cos(2 * math.pi * i / 48)) for i in range(51)]
+
+
+def assert_clean(log) -> None:
+    assert log.console_errors == []
+    assert log.non_file_requests == []
+    assert all(url.startswith("file:") for url in log.requests if not url.startswith(("data:", "blob:", "about:")))
+
+
+@pytest.fixture
+def deck(built_deck: Path, open_deck):
+    page, log = open_deck(built_deck / "index.html")
+    page.wait_for_function("() => window.Demos && Demos.instances.length > 0")
+    yield page, log
+    assert_clean(log)
+
+
+def test_every_demo_is_in_the_deck_mounted_and_clean(deck):
+    page, log = deck
+    names = page.evaluate("() => Demos.instances.map(i => i.name).sort()")
+    assert names == sorted(DEMOS)
+    for name in DEMOS:
+        root = goto_demo(page, name)
+        assert root.locator("[data-role=error]").count() == 0
+        assert root.is_visible()
+        assert root.locator("[data-role=reset]").count() == 1
+        fallback = root.locator("xpath=following-sibling::img[contains(@class, 'demo-fallback')]")
+        assert fallback.count() == 1 and not fallback.is_visible()
+        active = page.evaluate("() => Demos.instances.filter(i => i.active).map(i => i.name)")
+        assert active == [name]  # every other demo is paused
+    assert_clean(log)
+
+
+@pytest.mark.parametrize("viewport", [(1280, 720), (800, 450)])
+def test_draw_digit_reads_a_drawn_one_and_zero(built_deck, open_deck, viewport):
+    page, log = open_deck(built_deck / "index.html", width=viewport[0], height=viewport[1])
+    root = goto_demo(page, "draw-digit")
+    pad = root.locator("[data-role=pad]")
+    prediction = root.locator("[data-role=prediction]")
+    box = pad.bounding_box()
+    stroke(page, one_stroke(box))
+    page.wait_for_function("el => el.dataset.value !== ''", arg=prediction.element_handle())
+    assert prediction.text_content() == "1"
+    root.locator("[data-role=clear]").click()
+    assert prediction.get_attribute("data-value") == ""
+    stroke(page, zero_stroke(box))
+    page.wait_for_function("el => el.dataset.value !== ''", arg=prediction.element_handle())
+    assert prediction.text_content() == "0"
+    # the highlighted bar is the prediction and holds the largest output
+    values = [number(root.locator(f"[data-role=output][data-digit='{d}']")) for d in range(10)]
+    assert max(range(10), key=values.__getitem__) == 0
+    assert root.locator(".dd-best").get_attribute("data-digit") == "0"
+    assert_clean(log)
+
+
+def test_draw_digit_works_with_touch_pointers(deck):
+    page, _ = deck
+    root = goto_demo(page, "draw-digit")
+    pad = root.locator("[data-role=pad]")
+    assert pad.evaluate("el => getComputedStyle(el).touchAction") == "none"
+    box = pad.bounding_box()
+    points = one_stroke(box)
+    pad.evaluate(
+        """(el, pts) => {
+             const fire = (type, [x, y]) => el.dispatchEvent(new PointerEvent(type, {
+               pointerId: 7, pointerType: 'touch', isPrimary: true, clientX: x, clientY: y,
+               bubbles: true, cancelable: true, buttons: type === 'pointerup' ? 0 : 1}));
+             fire('pointerdown', pts[0]);
+             pts.slice(1).forEach(p => fire('pointermove', p));
+             fire('pointerup', pts[pts.length - 1]);
+           }""",
+        points,
+    )
+    page.wait_for_function("() => document.querySelector('[data-demo=\"draw-digit\"] [data-role=prediction]').dataset.value !== ''")
+    assert root.locator("[data-role=prediction]").text_content() == "1"
+
+
+def test_draw_digit_steps_through_test_digits_and_mistakes(deck, built_deck):
+    page, _ = deck
+    samples = json.loads((built_deck / "data" / "samples.json").read_text())
+    root = goto_demo(page, "draw-digit")
+    root.locator("[data-role=mode-samples]").click()
+    caption = root.locator("[data-role=caption]")
+    for _ in range(3):
+        index = int(caption.get_attribute("data-index"))
+        digit = samples["digits"][index]
+        assert caption.get_attribute("data-label") == str(digit["label"])
+        assert root.locator("[data-role=prediction]").text_content() == str(digit["prediction"])
+        root.locator("[data-role=next]").click()
+    root.locator("[data-role=mistakes-only]").check()
+    index = int(caption.get_attribute("data-index"))
+    assert index in samples["misclassified"]
+    shown = root.locator("[data-role=prediction]").text_content()
+    assert shown != caption.get_attribute("data-label")
+    assert shown == str(samples["digits"][index]["prediction"])
+    assert "✗" in caption.text_content()
+
+
+def test_keys_in_a_demo_do_not_move_the_deck_and_r_resets(deck):
+    page, _ = deck
+    root = goto_demo(page, "draw-digit")
+    before = page.evaluate("() => Reveal.getIndices()")
+    stroke(page, one_stroke(root.locator("[data-role=pad]").bounding_box()))
+    page.wait_for_function("() => document.querySelector('[data-demo=\"draw-digit\"] [data-role=prediction]').dataset.value !== ''")
+    for key in ("ArrowRight", "ArrowLeft", "Space", "n", "ArrowDown", "End"):
+        page.keyboard.press(key)
+    assert page.evaluate("() => Reveal.getIndices()") == before
+    page.keyboard.press("r")
+    assert root.locator("[data-role=prediction]").get_attribute("data-value") == ""
+    # Escape hands the keyboard back to the deck
+    page.keyboard.press("Escape")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("() => Reveal.getIndices()") != before
+
+
+def test_neuron_sliders_and_activation_switch(deck):
+    page, _ = deck
+    root = goto_demo(page, "neuron")
+    set_slider(root.locator("[data-role=w1]"), 3.0)
+    set_slider(root.locator("[data-role=x1]"), 0.5)
+    set_slider(root.locator("[data-role=b]"), -2.0)
+    ws = [float(root.locator(f"[data-role=w{i}]").input_value()) for i in (1, 2, 3)]
+    xs = [float(root.locator(f"[data-role=x{i}]").input_value()) for i in (1, 2, 3)]
+    z = sum(w * x for w, x in zip(ws, xs)) - 2.0
+    assert number(root.locator("[data-role=z]")) == pytest.approx(z, abs=1e-12)
+    assert number(root.locator("[data-role=output]")) == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-12)
+    root.locator("[data-role=relu]").click()
+    assert root.get_attribute("data-activation") == "relu"
+    assert number(root.locator("[data-role=output]")) == pytest.approx(max(0.0, z), abs=1e-12)
+    set_slider(root.locator("[data-role=b]"), -6.0)
+    assert number(root.locator("[data-role=output]")) == 0.0
+    root.locator("[data-role=reset]").click()
+    assert root.get_attribute("data-activation") == "sigmoid"
+    assert float(root.locator("[data-role=b]").input_value()) == pytest.approx(demo_fallbacks.NEURON_B)
+
+
+def place_ball(page, root, x: float, y: float) -> None:
+    """Click the map at parameter coordinates (x, y)."""
+    box = root.locator("[data-role=map]").bounding_box()
+    fx = (x - demo_fallbacks.XMIN) / (demo_fallbacks.XMAX - demo_fallbacks.XMIN)
+    fy = (demo_fallbacks.YMAX - y) / (demo_fallbacks.YMAX - demo_fallbacks.YMIN)
+    page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+
+
+def test_descent_small_rate_rolls_down_large_rate_diverges(deck):
+    page, _ = deck
+    root = goto_demo(page, "descent")
+    cost, steps = root.locator("[data-role=cost]"), root.locator("[data-role=steps]")
+    set_slider(root.locator("[data-role=lr]"), 0.1)
+    place_ball(page, root, -2.0, 1.5)
+    assert number(steps) == 0
+    start = number(cost)
+    previous = start
+    for _ in range(10):
+        root.locator("[data-role=step]").click()
+        assert number(cost) <= previous + 1e-12  # a small step never goes uphill here
+        previous = number(cost)
+    assert number(steps) == 10
+    assert previous < start - 0.5
+
+    set_slider(root.locator("[data-role=lr]"), 1.5)
+    place_ball(page, root, -2.0, 1.5)
+    start = number(cost)
+    for _ in range(10):
+        root.locator("[data-role=step]").click()
+    assert number(cost) > start * 10  # overshoots further every step: divergence
+
+    # play runs on its own and pause stops it
+    set_slider(root.locator("[data-role=lr]"), 0.05)
+    place_ball(page, root, 2.5, -1.8)
+    root.locator("[data-role=play]").click()
+    page.wait_for_function("el => Number(el.dataset.value) >= 5", arg=steps.element_handle())
+    root.locator("[data-role=play]").click()
+    frozen = number(steps)
+    page.wait_for_timeout(400)
+    assert number(steps) == frozen
+
+
+def test_descent_mini_batch_is_noisy_full_batch_is_not(deck):
+    page, _ = deck
+    root = goto_demo(page, "descent")
+
+    def path(mode: str) -> list[float]:
+        root.locator(f"[data-role={mode}]").click()
+        set_slider(root.locator("[data-role=lr]"), 0.1)
+        place_ball(page, root, -2.5, 1.8)
+        costs = []
+        for _ in range(30):
+            root.locator("[data-role=step]").click()
+            costs.append(number(root.locator("[data-role=cost]")))
+        return costs
+
+    full = path("full-batch")
+    assert root.get_attribute("data-batch") == "full"
+    assert all(b <= a + 1e-12 for a, b in zip(full, full[1:]))
+    mini = path("mini-batch")
+    assert root.get_attribute("data-batch") == "mini"
+    assert mini != full
+    assert mini[-1] < mini[0]
+
+
+def test_descent_surface_matches_the_printed_fallback(deck):
+    page, _ = deck
+    goto_demo(page, "descent")
+    centres = demo_fallbacks.descent_examples()
+    points = [(-2.5, 1.8), (0.0, 0.0), (1.5, 0.55), (-1.6, -0.9), (2.9, -2.2)]
+    js = page.evaluate("pts => pts.map(p => Demos.get('descent').impl.surface.cost(p[0], p[1]))", points)
+    for (x, y), value in zip(points, js):
+        assert value == pytest.approx(float(demo_fallbacks.descent_cost(x, y, centres)), abs=1e-12)
+
+
+def test_backprop_steps_forward_then_backward_and_matches_finite_differences(deck):
+    page, _ = deck
+    root = goto_demo(page, "backprop")
+    expected = demo_fallbacks.chain_values()
+    layers = len(demo_fallbacks.CHAIN_W)
+    assert root.locator("[data-role='z1']").get_attribute("data-value") is None
+    root.locator("[data-role=step]").click()
+    assert number(root.locator("[data-role='z1']")) == pytest.approx(expected["z"][0], abs=1e-12)
+    assert root.locator("[data-role='z2']").get_attribute("data-value") is None
+    assert root.locator("[data-role='dC/dw1']").get_attribute("data-value") is None
+    total = 2 * layers + 2
+    for _ in range(total - 1):
+        root.locator("[data-role=step]").click()
+    assert root.get_attribute("data-complete") == "true"
+    assert number(root.locator("[data-role=C]")) == pytest.approx(expected["C"][0], abs=1e-12)
+    for layer in range(1, layers + 1):
+        dw = number(root.locator(f"[data-role='dC/dw{layer}']"))
+        db = number(root.locator(f"[data-role='dC/db{layer}']"))
+        assert dw == pytest.approx(expected["dw"][layer - 1], abs=1e-12)
+        assert dw == pytest.approx(number(root.locator(f"[data-role='fd-w{layer}']")), abs=1e-8)
+        assert db == pytest.approx(number(root.locator(f"[data-role='fd-b{layer}']")), abs=1e-8)
+    assert number(root.locator("[data-role=fd-error]")) < 1e-8
+    # editing a weight recomputes everything, and the check still holds
+    root.locator("[data-role=w2]").fill("-3.5")
+    changed = demo_fallbacks.chain_values(w=(demo_fallbacks.CHAIN_W[0], -3.5, demo_fallbacks.CHAIN_W[2]))
+    assert number(root.locator("[data-role='dC/dw2']")) == pytest.approx(changed["dw"][1], abs=1e-12)
+    assert number(root.locator("[data-role=fd-error]")) < 1e-8
+    # keys step too, without moving the deck
+    indices = page.evaluate("() => Reveal.getIndices()")
+    root.locator("[data-role=reset]").click()
+    root.focus()
+    page.keyboard.press("ArrowRight")
+    assert root.get_attribute("data-stage") == "1"
+    assert page.evaluate("() => Reveal.getIndices()") == indices
+
+
+def test_replay_scrubber_follows_the_recorded_epochs(deck, built_deck):
+    page, _ = deck
+    snaps = json.loads((built_deck / "data" / "snapshots.json").read_text())
+    samples = json.loads((built_deck / "data" / "samples.json").read_text())
+    history = {h["epoch"]: h for h in snaps["history"]}
+    root = goto_demo(page, "replay")
+    scrub = root.locator("[data-role=epoch]")
+    last = len(snaps["snapshots"]) - 1
+    for k in (0, last // 2, last):
+        set_slider(scrub, k)
+        epoch = snaps["snapshots"][k]["epoch"]
+        assert root.get_attribute("data-epoch") == str(epoch)
+        assert number(root.locator("[data-role=accuracy]")) == pytest.approx(history[epoch]["test_accuracy"])
+        assert number(root.locator("[data-role=cost]")) == pytest.approx(history[epoch]["test_cost"])
+    # at the last epoch the snapshot is the final network: same answers as the exported model
+    cells = root.locator("[data-role=digit-prediction]")
+    assert cells.count() == 10
+    for i in range(cells.count()):
+        index = int(cells.nth(i).get_attribute("data-index"))
+        assert cells.nth(i).get_attribute("data-value") == str(samples["digits"][index]["prediction"])
+    right_at_end = number(root.locator("[data-role=score]"))
+    set_slider(scrub, 0)
+    assert number(root.locator("[data-role=score]")) < right_at_end  # an untrained network is worse
+    root.locator("[data-role=play]").click()
+    page.wait_for_function("el => el.dataset.epoch !== String(%d)" % snaps["snapshots"][0]["epoch"], arg=root.element_handle())
+
+
+def test_demo_pauses_when_its_slide_is_not_shown(deck):
+    page, _ = deck
+    root = goto_demo(page, "descent")
+    set_slider(root.locator("[data-role=lr]"), 0.02)
+    root.locator("[data-role=play]").click()
+    page.wait_for_function("() => Number(document.querySelector('[data-demo=\"descent\"] [data-role=steps]').dataset.value) >= 2")
+    page.evaluate("() => Reveal.next()")
+    page.wait_for_function("() => !Demos.get('descent').active")
+    steps = number(root.locator("[data-role=steps]"))
+    page.wait_for_timeout(500)
+    assert number(root.locator("[data-role=steps]")) == steps
+    assert root.get_attribute("data-playing") == "false"
+
+
+def test_print_shows_the_static_fallbacks(deck):
+    page, _ = deck
+    page.emulate_media(media="print")
+    for name in DEMOS:
+        root = page.locator(f'[data-demo="{name}"]')
+        fallback = root.locator("xpath=following-sibling::img[contains(@class, 'demo-fallback')]")
+        assert root.evaluate("el => getComputedStyle(el).display") == "none"
+        assert fallback.evaluate("el => getComputedStyle(el).display") == "block"
+        src = fallback.get_attribute("src")
+        assert src == f"figures/demo-{name}.{'svg' if name in ('neuron', 'backprop') else 'png'}"
+    page.emulate_media(media="screen")
+    page.evaluate("() => document.documentElement.classList.add('print-pdf')")
+    for name in DEMOS:
+        root = page.locator(f'[data-demo="{name}"]')
+        assert root.evaluate("el => getComputedStyle(el).display") == "none"
+        fallback = root.locator("xpath=following-sibling::img[contains(@class, 'demo-fallback')]")
+        assert fallback.evaluate("el => getComputedStyle(el).display") == "block"
