@@ -78,7 +78,9 @@ def snapshots_json(ctx) -> str:
         "activations": list(model.network.activations),
         "layers_included": layers_kept,
         "significant_digits": SNAPSHOT_DIGITS,
-        "history": model.history,
+        # Wall-clock fields are left out: they differ between runs and would
+        # break byte-identical rebuilds; the demos only need costs and accuracies.
+        "history": [{k: v for k, v in h.items() if k not in ("seconds", "elapsed")} for h in model.history],
     }
     text = json.dumps(head, separators=(",", ":"))
     return text[:-1] + ',"snapshots":[' + ",".join(epochs) + "]}"

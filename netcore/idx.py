@@ -69,6 +69,17 @@ def parse(data: bytes, name: str = "<bytes>") -> np.ndarray:
     return values.astype(dtype.newbyteorder("="), copy=True)
 
 
+def encode(array: np.ndarray) -> bytes:
+    """The IDX bytes of an array: used to write data subsets (and test files)."""
+    codes = {dtype: code for code, dtype in _DTYPES.items()}
+    dtype = array.dtype.newbyteorder(">") if array.dtype.itemsize > 1 else array.dtype
+    code = codes.get(np.dtype(dtype))
+    if code is None:
+        raise ValueError(f"IDX cannot store dtype {array.dtype}")
+    dims = np.asarray(array.shape, dtype=">u4").tobytes()
+    return bytes([0, 0, code, array.ndim]) + dims + np.ascontiguousarray(array, dtype=dtype).tobytes()
+
+
 def read_idx(path: Path) -> np.ndarray:
     """Read an IDX file (raw or gzip) from disk."""
     path = Path(path)

@@ -22,7 +22,8 @@ from netcore.errors import ConfigError, DataError, DivergenceError
 from netcore.network import Network
 
 CHECK_EVERY = 100  # batches between cheap NaN checks inside an epoch
-EXPLODED = 10.0  # a training cost this many times the starting cost means divergence
+EXPLODED = 1.5  # a training cost this much above the random start's means divergence
+STUCK_AFTER = 3  # epochs after which chance-level training accuracy means training failed
 
 
 @dataclass
@@ -79,12 +80,27 @@ def _record(net: Network, data: Dataset, cfg: NetworkConfig, epoch: int, seconds
     return record
 
 
-def _diverged(cfg: NetworkConfig, epoch: int, detail: str) -> DivergenceError:
+def _diverged(cfg: NetworkConfig, epoch: int, detail: str, what: str = "training diverged") -> DivergenceError:
     return DivergenceError(
-        f"training diverged in epoch {epoch} ({detail}); the learning rate "
-        f"{cfg.learning_rate_at(epoch - 1):g} is likely too high for the {cfg.hidden_activation}/"
-        f"{cfg.output_activation}/{cfg.cost} network: try network.learning_rate: {cfg.learning_rate / 10:g}"
+        f"{what} in epoch {epoch} ({detail}); the learning rate {cfg.learning_rate:g} is likely too high "
+        f"for the {cfg.hidden_activation}/{cfg.output_activation}/{cfg.cost} network: "
+        f"try network.learning_rate: {cfg.learning_rate / 10:g}"
     )
+
+
+def _check_progress(cfg: NetworkConfig, record: dict, initial: dict, classes: int) -> DivergenceError | None:
+    """NaN, a cost above the random start's, or chance-level accuracy that persists."""
+    epoch, cost = record["epoch"], record["train_cost"]
+    if not math.isfinite(cost):
+        return _diverged(cfg, epoch, "the training cost became NaN or infinite")
+    if cost > EXPLODED * initial["train_cost"]:
+        return _diverged(cfg, epoch, f"training cost {cost:.3g}, was {initial['train_cost']:.3g} before training")
+    if epoch >= min(STUCK_AFTER, cfg.epochs) and record["train_accuracy"] <= 1.5 / classes:
+        return _diverged(
+            cfg, epoch, f"training accuracy {record['train_accuracy']:.1%} is no better than guessing; "
+            "neurons saturated or died", what="training failed",
+        )
+    return None
 
 
 def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingResult:
@@ -104,7 +120,6 @@ def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingR
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         result.history.append(_record(net, data, cfg, 0, 0.0, 0.0))
         result.snapshots.append(net.copy())
-        initial_cost = result.history[0]["train_cost"]
         bar = _progress_bar(cfg.epochs * batches, progress)
         for epoch in range(1, cfg.epochs + 1):
             epoch_start = time.perf_counter()
@@ -123,10 +138,10 @@ def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingR
                     bar.update(min(CHECK_EVERY, batches - k))
             seconds = time.perf_counter() - epoch_start
             record = _record(net, data, cfg, epoch, seconds, time.perf_counter() - start)
-            cost = record["train_cost"]
-            if not math.isfinite(cost) or cost > EXPLODED * initial_cost:
+            problem = _check_progress(cfg, record, result.history[0], cfg.layers[-1])
+            if problem is not None:
                 bar.close()
-                raise _diverged(cfg, epoch, f"training cost {cost:.3g}, was {initial_cost:.3g} before training")
+                raise problem
             result.history.append(record)
             result.snapshots.append(net.copy())
             bar.set_postfix_str(f"epoch {epoch}: test accuracy {record['test_accuracy']:.2%}")
