@@ -118,7 +118,7 @@
 
     // ---- DOM ---------------------------------------------------------------
     var pad = el("canvas", { class: "dd-pad", "data-role": "pad", width: PAD, height: PAD, "aria-label": "Drawing pad" });
-    var padCtx = pad.getContext("2d", { willReadFrequently: true });
+    var padCtx = pad.getContext("2d");
     var netCanvas = el("canvas", { class: "dd-net", "data-role": "network" });
     var netView = ctx.setupCanvas(netCanvas, 430, 330);
     var inputCanvas = document.createElement("canvas");
@@ -169,10 +169,36 @@
       padCtx.setTransform(1, 0, 0, 1, 0, 0);
       padCtx.fillStyle = "#000";
       padCtx.fillRect(0, 0, PAD, PAD);
+      ink.fill(0);
       empty = true;
     }
 
+    /**
+     * Add a round-capped segment to the ink buffer directly (anti-aliased by
+     * distance to the segment), so a redraw never reads pixels back from the
+     * canvas: no 300 kB getImageData per pointer move.
+     */
+    function inkSegment(a, b, r) {
+      var x0 = Math.max(0, Math.floor(Math.min(a.x, b.x) - r - 1)), x1 = Math.min(PAD - 1, Math.ceil(Math.max(a.x, b.x) + r + 1));
+      var y0 = Math.max(0, Math.floor(Math.min(a.y, b.y) - r - 1)), y1 = Math.min(PAD - 1, Math.ceil(Math.max(a.y, b.y) + r + 1));
+      var dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+      for (var y = y0; y <= y1; y++) {
+        for (var x = x0; x <= x1; x++) {
+          var px = x + 0.5 - a.x, py = y + 0.5 - a.y;
+          var t = len2 > 0 ? (px * dx + py * dy) / len2 : 0;
+          t = t < 0 ? 0 : (t > 1 ? 1 : t);
+          var ex = px - t * dx, ey = py - t * dy;
+          var cover = r + 0.5 - Math.sqrt(ex * ex + ey * ey);
+          if (cover <= 0) continue;
+          if (cover > 1) cover = 1;
+          var k = y * PAD + x;
+          if (cover > ink[k]) ink[k] = cover;
+        }
+      }
+    }
+
     function strokeTo(p) {
+      inkSegment(last || p, p, lineWidth / 2);
       padCtx.strokeStyle = "#fff";
       padCtx.fillStyle = "#fff";
       padCtx.lineCap = "round";
@@ -199,8 +225,6 @@
       if (mode === "samples") {
         return { image: samples.images[sampleIdx], empty: !samples.images.length };
       }
-      var data = padCtx.getImageData(0, 0, PAD, PAD).data;
-      for (var i = 0, k = 0; i < ink.length; i++, k += 4) ink[i] = data[k] / 255;
       return pre.run(ink);
     }
 

@@ -1,0 +1,103 @@
+"""How long one full redraw of the draw-a-digit demo takes in headless Chromium.
+
+A full redraw is what happens on every pointer move while the speaker draws:
+read the pad, MNIST-style preprocessing, the forward pass, and rendering every
+layer, the connections and the output bars. The target is one 60 Hz frame
+(16 ms). Prints the median and 95th percentile; never asserts.
+
+    python benchmarks/bench_demos.py            # builds the default deck into a temp folder
+    python benchmarks/bench_demos.py --deck output   # uses an already built deck
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TARGET_MS = 16.0
+
+
+def build(out: Path) -> None:
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "--out", str(out), "--quiet"], cwd=PROJECT,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"build failed: {result.stderr.strip()}")
+
+
+def measure(deck: Path, redraws: int, warmup: int) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        sys.exit("Debian's Chromium is missing: apt-get install -y chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.goto((deck / "index.html").resolve().as_uri())
+        page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.Demos && Demos.get('draw-digit')")
+        page.evaluate("""() => { const s = document.querySelector('[data-demo="draw-digit"]').closest('section');
+                                 const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v); }""")
+        page.wait_for_timeout(1000)
+        pad = page.locator('[data-demo="draw-digit"] [data-role=pad]').bounding_box()
+        cx, cy = pad["x"] + pad["width"] / 2, pad["y"] + pad["height"] / 2
+        page.mouse.move(cx, cy - 0.33 * pad["height"])
+        page.mouse.down()
+        for i in range(1, 41):  # a "0": plenty of ink for the preprocessing to chew on
+            a = 2 * math.pi * i / 40
+            page.mouse.move(cx + 0.22 * pad["width"] * math.sin(a), cy - 0.33 * pad["height"] * math.cos(a))
+        page.mouse.up()
+        times = page.evaluate(
+            """([n, warm]) => {
+                 const impl = Demos.get('draw-digit').impl, out = [];
+                 // Canvas commands are recorded lazily; reading a pixel back forces the
+                 // network view to be rasterised inside the timed region.
+                 const view = document.querySelector('[data-demo="draw-digit"] [data-role=network]').getContext('2d');
+                 const full = () => { impl.redraw(); view.getImageData(0, 0, 1, 1); };
+                 for (let i = 0; i < warm; i++) full();
+                 for (let i = 0; i < n; i++) {
+                   const t0 = performance.now();
+                   full();
+                   out.push(performance.now() - t0);
+                 }
+                 return out;
+               }""",
+            [redraws, warmup],
+        )
+        prediction = page.locator('[data-demo="draw-digit"] [data-role=prediction]').text_content()
+        browser.close()
+    print(f"(the drawn '0' was classified as {prediction})")
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deck", type=Path, help="a built output folder (default: build the deck into a temp folder)")
+    parser.add_argument("--redraws", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        deck = args.deck
+        if deck is None:
+            deck = Path(tmp) / "output"
+            build(deck)
+        times = sorted(measure(deck, args.redraws, args.warmup))
+    p95 = times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)]
+    median = statistics.median(times)
+    print(f"draw-digit full redraw (read pad + preprocess + forward + render + rasterise), {len(times)} redraws, headless Chromium:")
+    print(f"  median {median:7.2f} ms   p95 {p95:7.2f} ms   max {times[-1]:7.2f} ms   target < {TARGET_MS:.0f} ms"
+          f"   {'OK' if p95 < TARGET_MS else 'OVER TARGET'}")
+    load = os.getloadavg()[0]
+    print(f"  (machine load average {load:.1f} on {os.cpu_count()} cores: a loaded machine inflates the p95)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""The browser's forward pass (templates/demos/forward.js) against netcore's numpy one.
+
+Run on every test digit the build exported (at least 1,000): the JavaScript must
+give the same class for all of them and every activation within 1e-5.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from netcore.network import Network
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+TOLERANCE = 1e-5
+
+
+def numpy_network(model: dict) -> Network:
+    return Network(
+        layers=list(model["layers"]),
+        activations=list(model["activations"]),
+        weights=[np.array(w, dtype=np.float64) for w in model["weights"]],
+        biases=[np.array(b, dtype=np.float64) for b in model["biases"]],
+    )
+
+
+def test_js_forward_pass_matches_netcore_on_exported_test_digits(built_deck: Path, open_deck):
+    model = json.loads((built_deck / "data" / "model.json").read_text())
+    samples = json.loads((built_deck / "data" / "samples.json").read_text())
+    digits = samples["digits"]
+    assert len(digits) >= 1000
+    pixels = np.array([d["pixels"] for d in digits], dtype=np.float64)
+
+    _, acts = numpy_network(model).forward(pixels / 255.0)
+    expected = np.concatenate(acts[1:], axis=1)
+
+    page, log = open_deck(built_deck / "index.html")
+    page.wait_for_function("() => window.Demos && Demos.trainedNetwork")
+    # the page's own data (window.NETCORE) feeds the network; pixels travel as one flat list
+    got = page.evaluate(
+        """() => {
+             const net = Demos.trainedNetwork(), digits = window.NETCORE.samples.digits;
+             const input = new Float64Array(784), out = [];
+             for (const d of digits) {
+               for (let i = 0; i < 784; i++) input[i] = d.pixels[i] / 255;
+               const a = net.forward(input);
+               for (let l = 1; l < a.length; l++) for (const v of a[l]) out.push(v);
+             }
+             return out;
+           }"""
+    )
+    got = np.array(got).reshape(expected.shape)
+    diff = float(np.abs(got - expected).max())
+    classes = model["layers"][-1]
+    js_pred = got[:, -classes:].argmax(axis=1)
+    np_pred = expected[:, -classes:].argmax(axis=1)
+    print(f"parity: {len(digits)} digits, max |JS - numpy| = {diff:.3g}, classes agree: {int((js_pred == np_pred).sum())}")
+    assert diff < TOLERANCE
+    assert (js_pred == np_pred).all()
+    assert js_pred.tolist() == [d["prediction"] for d in digits]
+    assert log.console_errors == []
+    assert log.non_file_requests == []
