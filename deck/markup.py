@@ -8,6 +8,7 @@ and travel through Markdown the same way, as opaque tokens.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -55,9 +56,16 @@ def to_html(source: str, stash: Stash, formulas: list[Formula] | None = None) ->
     """Convert one slide's Markdown (already Jinja-rendered) to HTML."""
     text = _protect(source, stash, formulas)
     text = _FRAGMENT_ITEM.sub(lambda m: f"{m.group(1)}- FRAGMENTMARK ", text)
-    converted = markdown.markdown(text, extensions=_EXTENSIONS, output_format="html")
+    converter = _converter()
+    converted = converter.reset().convert(text)
     converted = _FRAGMENT_HTML.sub(lambda m: f'<li class="fragment">{m.group(1) or ""}', converted)
     return stash.restore(converted)
+
+
+@functools.cache
+def _converter() -> markdown.Markdown:
+    """One Markdown instance, reset between slides: building one costs more than converting."""
+    return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
 
 
 def _protect(source: str, stash: Stash, formulas: list[Formula] | None) -> str:

@@ -126,6 +126,8 @@ class SlideRenderer:
         return {"net": self.facts, "deck": self.config.metadata(), "figure": figure, "demo": demo}
 
     def _jinja(self, text: str, path: Path, first_line: int, context: dict[str, Any]) -> str:
+        if "{{" not in text and "{%" not in text and "{#" not in text:
+            return text  # nothing to fill in: skip compiling a template
         try:
             template = self.env.from_string(text)
         except jinja2.TemplateSyntaxError as exc:
