@@ -154,7 +154,7 @@ def lint(deck: Any) -> list[Finding]:
                 _check_facts(slide, text, first, facts, findings)
             formulas.extend((slide, f) for f in _formulas(text, first))
         _check_figures(slide, figure_names, config, findings)
-        _check_demos(slide, findings)
+        _check_demos(slide, figure_names, findings)
         _check_images(slide, config, findings)
         words = len(plain_words(slide.body))
         if words > budget:
@@ -264,11 +264,15 @@ def _check_figures(slide: Slide, names: set[str] | None, config: DeckConfig | No
             findings.append(_finding(slide.file, line, "error", f"figure '{name}' has empty alt text; describe what it shows"))
 
 
-def _check_demos(slide: Slide, findings: list[Finding]) -> None:
+def _check_demos(slide: Slide, names: set[str] | None, findings: list[Finding]) -> None:
     for match in _DEMO_CALL.finditer(slide.body):
-        if match.group("name") not in DEMOS:
-            findings.append(_finding(slide.file, _where(slide, slide.body, slide.body_line, match.start()), "error",
-                                     f"unknown demo '{match.group('name')}' ({_suggest(match.group('name'), DEMOS, 'demos')})"))
+        name = match.group("name")
+        line = _where(slide, slide.body, slide.body_line, match.start())
+        if name not in DEMOS:
+            findings.append(_finding(slide.file, line, "error", f"unknown demo '{name}' ({_suggest(name, DEMOS, 'demos')})"))
+        elif names is not None and f"demo-{name}" not in names:
+            findings.append(_finding(slide.file, line, "error",
+                                     f"demo '{name}' has no static fallback figure 'demo-{name}' for print and PDF"))
 
 
 def _check_images(slide: Slide, config: DeckConfig | None, findings: list[Finding]) -> None:

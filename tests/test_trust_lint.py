@@ -142,6 +142,13 @@ def test_every_problem_is_reported_with_its_line(tmp_path, monkeypatch):
     assert exit_status(findings) == 1
 
 
+def test_demo_without_fallback_figure(tmp_path):
+    body = '{{ demo("neuron") }}\n\n{{ demo("descent", speed=2) }}\n\nNote:\nplay\n'
+    deck_yaml = write_deck(tmp_path, {"a.md": body})
+    (f,) = check(deck_yaml, figures=FIGURES)
+    assert (f.line, f.severity) == (3, "error") and "demo-descent" in f.message
+
+
 def test_warnings_alone_exit_zero(tmp_path):
     deck_yaml = write_deck(tmp_path, {"a.md": "# Only a title\n"})
     findings = check(deck_yaml, figures=FIGURES)
