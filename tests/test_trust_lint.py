@@ -143,10 +143,18 @@ def test_every_problem_is_reported_with_its_line(tmp_path, monkeypatch):
 
 
 def test_demo_without_fallback_figure(tmp_path):
-    body = '{{ demo("neuron") }}\n\n{{ demo("descent", speed=2) }}\n\nNote:\nplay\n'
+    body = '## Demos\n\n{{ demo("neuron") }}\n\n{{ demo("descent", speed=2) }}\n\nNote:\nplay\n'
     deck_yaml = write_deck(tmp_path, {"a.md": body})
     (f,) = check(deck_yaml, figures=FIGURES)
-    assert (f.line, f.severity) == (3, "error") and "demo-descent" in f.message
+    assert (f.line, f.severity) == (5, "error") and "demo-descent" in f.message
+
+
+def test_slide_may_start_with_a_jinja_expression(tmp_path):
+    """`{{ figure(...) }}` on a slide's first line is content, not an options line."""
+    body = '{{ figure("cost-curves") }}\n\nNote:\nthe curve\n\n---\n{% if true %}yes{% endif %}\n\nNote:\nok\n'
+    deck_yaml = write_deck(tmp_path, {"a.md": body})
+    findings = check(deck_yaml, figures=FIGURES)
+    assert findings == [], format_findings(findings)
 
 
 def test_warnings_alone_exit_zero(tmp_path):
