@@ -28,6 +28,8 @@ class NetworkConfig:
 
     The learning rate for epoch e (counting from 0) is
     `learning_rate * lr_decay ** e`: a simple exponential schedule.
+    `weight_decay` is the L2 penalty (weight_decay / 2) * sum(w^2) added to the
+    cost; it shrinks weights (not biases) a little every step.
     `validation_size` images are carved off the end of the 60,000 training
     images for tuning; the test set is never used for any choice.
     `data_dir` = None means the MNIST copy bundled in netcore/data/mnist.
@@ -39,6 +41,7 @@ class NetworkConfig:
     cost: str = "cross_entropy"
     learning_rate: float = 0.1
     lr_decay: float = 0.9
+    weight_decay: float = 0.0
     batch_size: int = 32
     epochs: int = 20
     seed: int = 0
@@ -64,7 +67,7 @@ class NetworkConfig:
         values = dict(mapping)
         if "layers" in values and isinstance(values["layers"], list):
             values["layers"] = tuple(values["layers"])
-        for key in ("learning_rate", "lr_decay"):
+        for key in ("learning_rate", "lr_decay", "weight_decay"):
             if isinstance(values.get(key), int) and not isinstance(values.get(key), bool):
                 values[key] = float(values[key])
         return cls(**values)
@@ -127,6 +130,8 @@ def _validate(cfg: NetworkConfig) -> None:
         raise ConfigError("learning_rate", f"must be a number > 0, got {cfg.learning_rate!r}{_number_hint(cfg.learning_rate)}")
     if not _is_number(cfg.lr_decay) or not 0 < cfg.lr_decay <= 1:
         raise ConfigError("lr_decay", f"must be a number in (0, 1], got {cfg.lr_decay!r}{_number_hint(cfg.lr_decay)}")
+    if not _is_number(cfg.weight_decay) or cfg.weight_decay < 0:
+        raise ConfigError("weight_decay", f"must be a number >= 0, got {cfg.weight_decay!r}{_number_hint(cfg.weight_decay)}")
     if not _is_int(cfg.batch_size) or cfg.batch_size < 1:
         raise ConfigError("batch_size", f"must be an integer >= 1, got {cfg.batch_size!r}")
     if not _is_int(cfg.epochs) or cfg.epochs < 1:

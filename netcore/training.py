@@ -111,7 +111,7 @@ def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingR
     shuffler = np.random.default_rng(shuffle_seed)
     images = data.train_images.reshape(len(data.train_images), -1)
     labels = data.train_labels
-    one_hot = np.eye(cfg.layers[-1])
+    targets = np.eye(cfg.layers[-1])[labels]  # one-hot rows: the outputs we want
     n = len(images)
     batches = math.ceil(n / cfg.batch_size)
 
@@ -125,12 +125,7 @@ def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingR
             epoch_start = time.perf_counter()
             rate = cfg.learning_rate_at(epoch - 1)
             order = shuffler.permutation(n)
-            for k in range(batches):
-                idx = order[k * cfg.batch_size : (k + 1) * cfg.batch_size]
-                grad_w, grad_b, out = net.backprop(images[idx] * (1.0 / 255.0), one_hot[labels[idx]], cfg.cost)
-                for w, b, gw, gb in zip(net.weights, net.biases, grad_w, grad_b):
-                    w -= rate * gw
-                    b -= rate * gb
+            for k, out in enumerate(sgd_epoch(net, images, targets, order, cfg, rate)):
                 if k % CHECK_EVERY == 0:
                     if not np.isfinite(out).all():
                         bar.close()
@@ -148,6 +143,24 @@ def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingR
         bar.close()
     result.seconds = time.perf_counter() - start
     return result
+
+
+def sgd_epoch(net: Network, images: np.ndarray, targets: np.ndarray, order: np.ndarray, cfg: NetworkConfig, rate: float):
+    """One pass over the data in mini-batches of `order`; yields each batch's outputs.
+
+    images are uint8 rows (n, 784); each batch is scaled to [0, 1] on the fly.
+    A generator, so the caller can watch for NaN without slowing the loop.
+    """
+    shrink = 1.0 - rate * cfg.weight_decay
+    for start in range(0, len(order), cfg.batch_size):
+        idx = order[start : start + cfg.batch_size]
+        grad_w, grad_b, out = net.backprop(images[idx] * (1.0 / 255.0), targets[idx], cfg.cost)
+        for w, b, gw, gb in zip(net.weights, net.biases, grad_w, grad_b):
+            if cfg.weight_decay:
+                w *= shrink
+            w -= rate * gw
+            b -= rate * gb
+        yield out
 
 
 def _progress_bar(total: int, enabled: bool):
