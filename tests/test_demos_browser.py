@@ -180,8 +180,14 @@ def test_keys_in_a_demo_do_not_move_the_deck_and_r_resets(deck):
     assert page.evaluate("() => Reveal.getIndices()") == before
     page.keyboard.press("r")
     assert root.locator("[data-role=prediction]").get_attribute("data-value") == ""
-    # Escape hands the keyboard back to the deck
+    # Escape hands the keyboard back to the deck; R there resets the demo on the slide
+    stroke(page, one_stroke(root.locator("[data-role=pad]").bounding_box()))
+    page.wait_for_function("() => document.querySelector('[data-demo=\"draw-digit\"] [data-role=prediction]').dataset.value !== ''")
     page.keyboard.press("Escape")
+    assert page.evaluate("() => !document.activeElement.closest('[data-demo]')")
+    page.keyboard.press("r")
+    assert root.locator("[data-role=prediction]").get_attribute("data-value") == ""
+    assert page.evaluate("() => Reveal.getIndices()") == before
     page.keyboard.press("ArrowRight")
     assert page.evaluate("() => Reveal.getIndices()") != before
 

@@ -291,7 +291,7 @@ def draw_replay(ctx):
     neurons = min(4, snaps[-1].weights[0].shape[0])
     side = int(math.isqrt(snaps[-1].weights[0].shape[1]))
     fig = plt.figure(figsize=theme.WIDE)
-    grid = fig.add_gridspec(neurons, 1 + len(picks), width_ratios=[3.2] + [1] * len(picks),
+    grid = fig.add_gridspec(neurons, 2 + len(picks), width_ratios=[3.2, 0.55] + [1] * len(picks),
                             left=0.08, right=0.98, top=0.86, bottom=0.12, wspace=0.08, hspace=0.12)
     ax = fig.add_subplot(grid[:, 0])
     ax.plot(epochs, [h["test_cost"] for h in history], color=theme.TEST_COLOUR, label="test cost")
@@ -299,7 +299,7 @@ def draw_replay(ctx):
     ax2 = ax.twinx()
     ax2.plot(epochs, [100 * h["test_accuracy"] for h in history], ":", color=theme.OKABE_ITO["green"], label="test accuracy")
     ax2.set_ylim(0, 100)
-    ax2.set_ylabel("accuracy (%)")
+    ax2.set_ylabel("test accuracy (%), dotted")
     ax.axvline(epochs[-1], color="black", linewidth=2)
     ax.set_xlabel("epoch")
     ax.set_ylabel("cost")
@@ -308,7 +308,7 @@ def draw_replay(ctx):
         w = snaps[e].weights[0]
         low, high = theme.symmetric_limits(w[:neurons])
         for r in range(neurons):
-            a = fig.add_subplot(grid[r, col + 1])
+            a = fig.add_subplot(grid[r, col + 2])
             a.imshow(w[r].reshape(side, side), cmap=theme.DIVERGING_CMAP, vmin=low, vmax=high, interpolation="nearest")
             a.set_xticks([])
             a.set_yticks([])

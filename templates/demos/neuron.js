@@ -60,7 +60,7 @@
 
     function drawPlot(z, a) {
       var g = view.ctx, W = view.width, H = view.height, f = FUNCS[act];
-      var padL = 44, padR = 12, padT = 12, padB = 34;
+      var padL = 50, padR = 14, padT = 12, padB = 38;
       var ymin = act === "sigmoid" ? -0.1 : -0.5, ymax = act === "sigmoid" ? 1.1 : ZMAX;
       var X = function (v) { return padL + (v + ZMAX) / (2 * ZMAX) * (W - padL - padR); };
       var Y = function (v) { return padT + (ymax - v) / (ymax - ymin) * (H - padT - padB); };
@@ -70,7 +70,7 @@
       g.moveTo(X(-ZMAX), Y(0)); g.lineTo(X(ZMAX), Y(0));
       g.moveTo(X(0), Y(ymin)); g.lineTo(X(0), Y(ymax));
       g.stroke();
-      g.fillStyle = "#b8bcc6"; g.font = "15px sans-serif"; g.textAlign = "center"; g.textBaseline = "top";
+      g.fillStyle = "#b8bcc6"; g.font = "19px sans-serif"; g.textAlign = "center"; g.textBaseline = "top";
       for (var t = -ZMAX; t <= ZMAX; t += 4) g.fillText(String(t), X(t), Y(ymin) + 4);
       g.fillText("z", X(ZMAX) - 8, Y(0) + 4);
       g.textAlign = "right"; g.textBaseline = "middle";
