@@ -382,3 +382,18 @@ def test_print_shows_the_static_fallbacks(deck):
         assert root.evaluate("el => getComputedStyle(el).display") == "none"
         fallback = root.locator("xpath=following-sibling::img[contains(@class, 'demo-fallback')]")
         assert fallback.evaluate("el => getComputedStyle(el).display") == "block"
+
+
+def test_reveal_print_pdf_view_shows_loaded_fallbacks_and_runs_no_demo(built_deck, open_deck):
+    page, log = open_deck(built_deck / "index.html", hash="?print-pdf")
+    page.wait_for_function("() => window.Demos && Demos.instances.length === 5")
+    assert page.evaluate("() => document.documentElement.classList.contains('print-pdf')")
+    assert page.evaluate("() => Demos.instances.filter(i => i.active).length") == 0
+    for name in DEMOS:
+        root = page.locator(f'[data-demo="{name}"]')
+        fallback = root.locator("xpath=following-sibling::img[contains(@class, 'demo-fallback')]")
+        assert not root.is_visible()
+        fallback.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=fallback.element_handle())
+        assert fallback.is_visible()
+    assert_clean(log)
