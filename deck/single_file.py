@@ -1,0 +1,154 @@
+"""The deck as one HTML file that presents anywhere: e-mail, USB stick, no server.
+
+The built ``index.html`` refers to scripts, stylesheets, fonts, figures and
+data files beside it. Here each reference is replaced by the file itself:
+scripts and styles inline, images and fonts as ``data:`` URIs. The one thing
+that loads by URL at run time is reveal's math plugin (it adds KaTeX's script
+and stylesheet tags when the deck starts), so in the single file KaTeX is
+inlined up front and a small plugin of ours calls its auto-render instead.
+The result opens with no request beyond its own URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import mimetypes
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from deck.errors import DeckError
+from deck.pdf import slug
+
+if TYPE_CHECKING:
+    from deck.pipeline import BuildResult
+
+MATH_PLUGIN = "vendor/reveal.js/plugin/math/math.js"
+KATEX_FILES = (
+    "vendor/katex/dist/katex.min.js",
+    "vendor/katex/dist/contrib/auto-render.min.js",
+)
+KATEX_CSS = "vendor/katex/dist/katex.min.css"
+# Same options as reveal's KaTeX plugin, with KaTeX already on the page: nothing to fetch.
+INLINE_MATH_PLUGIN = """
+window.RevealMath = window.RevealMath || {};
+window.RevealMath.KaTeX = function () {
+  return {
+    id: "katex",
+    init: function (deck) {
+      var options = Object.assign({
+        delimiters: [
+          {left: "$$", right: "$$", display: true},
+          {left: "$", right: "$", display: false},
+          {left: "\\\\(", right: "\\\\)", display: false},
+          {left: "\\\\[", right: "\\\\]", display: true}
+        ],
+        ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code"]
+      }, deck.getConfig().katex || {});
+      delete options.local; delete options.version; delete options.extensions;
+      function render() { renderMathInElement(deck.getSlidesElement(), options); deck.layout(); }
+      if (deck.isReady()) { render(); } else { deck.on("ready", render); }
+    }
+  };
+};
+"""
+
+_STYLESHEET = re.compile(r"""<link\s+rel="stylesheet"\s+href="([^"]+)"\s*/?>""")
+_SCRIPT = re.compile(r"""<script\s+src="([^"]+)"\s*>\s*</script>""")
+_IMG_SRC = re.compile(r"""(<img\b[^>]*?\ssrc=")([^"]+)(")""")
+_BACKGROUND = re.compile(r"""(\sdata-background-image=")([^"]+)(")""")
+_STYLE_ATTR = re.compile(r"""(\sstyle=")([^"]*url\([^"]*)(")""")
+_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
+_SRC_DECL = re.compile(r"(src\s*:)([^;}]+)")
+_EXTRA_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".svg": "image/svg+xml", ".js": "text/javascript"}
+
+
+def write_single_file(result: "BuildResult") -> Path:
+    """Write ``<out_dir>/<slug>.html`` with everything inlined; return its path."""
+    out_dir = result.out_dir
+    target = out_dir / f"{slug(result.config.title)}.html"
+    page = (out_dir / "index.html").read_text(encoding="utf-8")
+    inliner = Inliner(out_dir, target)
+    text = inliner.page(page)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, target)
+    return target
+
+
+class Inliner:
+    """Replaces references below ``root`` by their contents."""
+
+    def __init__(self, root: Path, target: Path):
+        self.root = root.resolve()
+        self.target = target
+
+    def page(self, text: str) -> str:
+        # Markup first, while the page holds only our own HTML (inlined code may contain '<img').
+        text = _IMG_SRC.sub(lambda m: m.group(1) + self.data_uri(html.unescape(m.group(2))) + m.group(3), text)
+        text = _BACKGROUND.sub(lambda m: m.group(1) + self.data_uri(html.unescape(m.group(2))) + m.group(3), text)
+        text = _STYLE_ATTR.sub(lambda m: m.group(1) + html.escape(self.css(html.unescape(m.group(2)), self.root), quote=True) + m.group(3), text)
+        text = _STYLESHEET.sub(lambda m: self.style(m.group(1)), text)
+        return _SCRIPT.sub(lambda m: self.script(m.group(1)), text)
+
+    def style(self, href: str) -> str:
+        path = self.resolve(href)
+        css = self.css(path.read_text(encoding="utf-8"), path.parent)
+        return f"<style data-inlined=\"{html.escape(href)}\">\n{_escape_end_tag(css, 'style')}\n</style>"
+
+    def script(self, src: str) -> str:
+        if src == MATH_PLUGIN:
+            parts = [self.style(KATEX_CSS)]
+            parts += [self.script(name) for name in KATEX_FILES]
+            parts.append(f'<script data-inlined="math plugin">{INLINE_MATH_PLUGIN}</script>')
+            return "\n".join(parts)
+        code = self.resolve(src).read_text(encoding="utf-8")
+        return f'<script data-inlined="{html.escape(src)}">\n{_escape_end_tag(code, "script")}\n</script>'
+
+    def css(self, css: str, base: Path) -> str:
+        """Fonts and images a stylesheet refers to, as data: URIs; missing font fallbacks dropped."""
+        css = _FONT_FACE.sub(lambda m: _SRC_DECL.sub(lambda d: d.group(1) + self._present_sources(d.group(2), base), m.group(0)), css)
+        return _URL.sub(lambda m: f'url("{self.data_uri(m.group(2), base)}")', css)
+
+    def _present_sources(self, sources: str, base: Path) -> str:
+        # KaTeX lists woff2, woff and ttf; the build ships only woff2, which every browser reads.
+        entries = [entry for entry in sources.split(",") if entry.strip()]
+        kept = []
+        for entry in entries:
+            match = _URL.search(entry)
+            if match is None or _is_inline(match.group(2)) or (base / match.group(2)).is_file():
+                kept.append(entry)
+        return ",".join(kept) if kept else sources
+
+    def data_uri(self, reference: str, base: Path | None = None) -> str:
+        if _is_inline(reference) or reference.startswith("#"):
+            return reference
+        path = self.resolve(reference, base)
+        kind = _EXTRA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+    def resolve(self, reference: str, base: Path | None = None) -> Path:
+        if re.match(r"^[a-z][a-z0-9+.-]*:", reference, re.I) or reference.startswith("//"):
+            raise DeckError(self.target, None, f"cannot inline '{reference}': only files inside the deck can be inlined")
+        clean = reference.split("#", 1)[0].split("?", 1)[0]
+        path = ((base or self.root) / clean).resolve()
+        try:
+            path.relative_to(self.root)
+        except ValueError:
+            raise DeckError(self.target, None, f"cannot inline '{reference}': it lies outside the deck folder") from None
+        if not path.is_file():
+            raise DeckError(self.target, None, f"cannot inline '{reference}': file not found in {self.root}")
+        return path
+
+
+def _is_inline(reference: str) -> bool:
+    return reference.startswith(("data:", "blob:"))
+
+
+def _escape_end_tag(text: str, tag: str) -> str:
+    """Keep inlined code from closing its own element early (the HTML parser ends at '</tag')."""
+    text = re.sub(rf"</({tag})", r"<\\/\1", text, flags=re.I)
+    return text.replace("<!--", "<\\!--") if tag == "script" else text
