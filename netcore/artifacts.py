@@ -20,6 +20,7 @@ from netcore.config import NetworkConfig
 from netcore.model import META_FILE, WEIGHTS_FILE, TrainedModel
 
 FACTS_FILE = "facts.json"
+CHECKSUM_MEMO = "data-checksums.json"  # {path: [size, mtime_ns, sha256]}
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Artifacts:
     timings: dict[str, float]
     redrawn: list[str] = field(default_factory=list)  # figures drawn in this run (others came from cache)
     cache_rebuilt: list[str] = field(default_factory=list)  # corrupted cache entries thrown away
+    figure_seconds: dict[str, float] = field(default_factory=dict)  # draw + save time of redrawn figures
 
 
 class _Build:
@@ -47,7 +49,11 @@ class _Build:
 
     def __init__(self, cfg: NetworkConfig, cache: cache_mod.Cache, use_cache: bool, progress: bool) -> None:
         self.cfg, self.cache, self.use_cache, self.progress = cfg, cache, use_cache, progress
-        self.checksums = data.verify(cfg.data_dir)
+        memo = cache.read_json(CHECKSUM_MEMO)
+        before = dict(memo)
+        self.checksums = data.verify(cfg.data_dir, memo)
+        if memo != before:
+            cache.write_json(CHECKSUM_MEMO, memo)
         self.model_key = cache_mod.key_of("model", cfg.digest(), self.checksums, cache_mod.training_code_version())
         self.trained = False
         self._model: TrainedModel | None = None
@@ -122,12 +128,12 @@ def _facts(build: _Build) -> dict[str, Any]:
     return values
 
 
-def _figures(build: _Build, out_dir: Path) -> tuple[dict[str, Figure], list[str]]:
+def _figures(build: _Build, out_dir: Path) -> tuple[dict[str, Figure], dict[str, float]]:
     from netcore.figures import registry
 
     specs = registry.discover()
     mpl_version = importlib.metadata.version("matplotlib")
-    figures, redrawn = {}, []
+    figures, redrawn = {}, {}
     for spec in specs.values():
         key = cache_mod.key_of(
             "figure", build.model_key, spec.name, spec.format, mpl_version,
@@ -137,11 +143,13 @@ def _figures(build: _Build, out_dir: Path) -> tuple[dict[str, Figure], list[str]
         if entry is None:
             from netcore.figures import theme
 
-            fig = spec.draw(build.ctx)
+            ctx = build.ctx  # may load or train the model: not part of the figure's time
+            start = time.perf_counter()
+            fig = spec.draw(ctx)
             width, height = theme.pixel_size(fig)
             content = theme.save(fig, spec.format)
             entry = build.cache.put("figures", key, {spec.filename: content}, {"width": width, "height": height})
-            redrawn.append(spec.name)
+            redrawn[spec.name] = time.perf_counter() - start
         relative = f"figures/{spec.filename}"
         _copy(entry.path(spec.filename), out_dir / relative)
         figures[spec.name] = Figure(spec.name, relative, spec.alt, spec.caption, entry.meta["width"], entry.meta["height"])
@@ -189,4 +197,4 @@ def produce(
     _exports(build, out_dir)
     timings["export"] = time.perf_counter() - start
 
-    return Artifacts(facts, figures, build.trained, timings, redrawn, list(cache.rebuilt))
+    return Artifacts(facts, figures, build.trained, timings, list(redrawn), list(cache.rebuilt), redrawn)

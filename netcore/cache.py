@@ -111,5 +111,24 @@ class Cache:
             raise CacheError(f"{final}: cannot write cache entry ({exc.strerror or exc})") from None
         return Entry(final, meta)
 
+    def read_json(self, name: str) -> dict[str, Any]:
+        """A small JSON side file (e.g. the data-checksum memo); {} if missing or unreadable."""
+        try:
+            value = json.loads((self.root / name).read_text())
+        except (OSError, ValueError):
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def write_json(self, name: str, value: dict[str, Any]) -> None:
+        """Replace a side file atomically; failure only costs speed, so it is ignored."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=f".{name}-", dir=self.root)
+            with os.fdopen(fd, "w") as handle:
+                json.dump(value, handle, sort_keys=True)
+            os.replace(temp, self.root / name)
+        except OSError:
+            pass
+
     def discard(self, kind: str, key: str) -> None:
         shutil.rmtree(self._dir(kind, key), ignore_errors=True)

@@ -74,11 +74,13 @@ def _read_sums(data_dir: Path) -> dict[str, str]:
     return sums
 
 
-def verify(data_dir: str | Path | None) -> dict[str, str]:
+def verify(data_dir: str | Path | None, memo: dict[str, list] | None = None) -> dict[str, str]:
     """Check every data file against SHA256SUMS; return {file name: sha256}.
 
     The returned checksums are part of the cache key, so they are computed from
-    the bytes on disk, not copied from the sums file.
+    the bytes on disk, not copied from the sums file. `memo` ({path: [size,
+    mtime_ns, sha256]}, updated in place) lets a warm build skip re-hashing
+    files whose size and modification time are unchanged, as git's index does.
     """
     directory = resolve_dir(data_dir)
     if not directory.is_dir():
@@ -90,11 +92,24 @@ def verify(data_dir: str | Path | None) -> dict[str, str]:
         expected = sums.get(path.name)
         if expected is None:
             raise DataError(f"{directory / SUMS_FILE}: no checksum listed for {path.name}")
-        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        actual = _hash(path, memo)
         if actual != expected:
             raise DataError(f"{path}: SHA-256 mismatch (file is corrupted or not the one listed in {SUMS_FILE})")
         result[path.name] = actual
     return result
+
+
+def _hash(path: Path, memo: dict[str, list] | None) -> str:
+    stat = path.stat()
+    key = str(path.resolve())
+    if memo is not None:
+        known = memo.get(key)
+        if known is not None and known[:2] == [stat.st_size, stat.st_mtime_ns]:
+            return known[2]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if memo is not None:
+        memo[key] = [stat.st_size, stat.st_mtime_ns, digest]
+    return digest
 
 
 def _load_pair(directory: Path, images_stem: str, labels_stem: str) -> tuple[np.ndarray, np.ndarray]:

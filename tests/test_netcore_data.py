@@ -165,3 +165,26 @@ def test_config_errors_name_the_key(mapping, key, message):
         NetworkConfig.from_mapping(mapping)
     assert info.value.key == key
     assert "\n" not in str(info.value)
+
+
+def test_checksum_memo_skips_unchanged_files_only(tmp_path):
+    import os
+
+    directory = write_data_dir(tmp_path / "d")
+    memo: dict = {}
+    first = data.verify(directory, memo)
+    assert len(memo) == 4 and sorted(v[2] for v in memo.values()) == sorted(first.values())
+    # A changed file (new modification time) is hashed again, so corruption is caught.
+    target = directory / "t10k-labels-idx1-ubyte.gz"
+    content = bytearray(target.read_bytes())
+    content[-5] ^= 0xFF
+    target.write_bytes(bytes(content))
+    os.utime(target, ns=(1, 1))
+    with pytest.raises(DataError, match="t10k-labels-idx1-ubyte.gz: SHA-256 mismatch"):
+        data.verify(directory, memo)
+    # An unchanged file is taken from the memo (shown here by planting a wrong digest),
+    # and the memo's digest is still compared with SHA256SUMS.
+    other = str((directory / "train-labels-idx1-ubyte.gz").resolve())
+    memo[other][2] = "0" * 64
+    with pytest.raises(DataError, match="train-labels-idx1-ubyte.gz: SHA-256 mismatch"):
+        data.verify(directory, memo)

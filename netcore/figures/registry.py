@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 import sys
 from dataclasses import dataclass
@@ -40,10 +41,21 @@ class FigureSpec:
 
     @property
     def source_files(self) -> list[Path]:
-        """Files whose content determines the drawing (module, theme, context, this file)."""
+        """Files whose content determines the drawing, for the figure's cache key.
+
+        The defining module, the netcore modules it imports (e.g. facts_talk,
+        activations), and the shared theme, context and registry.
+        """
         here = Path(__file__).resolve().parent
-        module = Path(sys.modules[self.draw.__module__].__file__).resolve()
-        return [module, here / "theme.py", here / "context.py", here / "registry.py"]
+        module = sys.modules[self.draw.__module__]
+        files = {Path(module.__file__).resolve(), here / "theme.py", here / "context.py", here / "registry.py"}
+        for value in vars(module).values():
+            name = value.__name__ if inspect.ismodule(value) else getattr(value, "__module__", None)
+            if isinstance(name, str) and name.split(".")[0] == "netcore" and name in sys.modules:
+                source = getattr(sys.modules[name], "__file__", None)
+                if source and source.endswith(".py"):
+                    files.add(Path(source).resolve())
+        return sorted(files)
 
 
 def register(*specs: FigureSpec) -> None:
