@@ -1,0 +1,208 @@
+"""The watch mode's local web server: the deck, plus a live-reload channel.
+
+It serves the output folder as it is on disk (the build swaps that folder
+atomically, so a request sees either the old deck or the new one) and adds
+two things only it knows about: a small client script, injected into
+``index.html`` as it is sent (the built file on disk stays exactly what a
+normal build writes), and a Server-Sent Events stream that tells open pages
+"a new build is ready" or "the last edit broke the build: here is the error".
+Standard library only; one thread per connection.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+CLIENT_PATH = "/__deck__/live.js"
+EVENTS_PATH = "/__deck__/events"
+KEEPALIVE_SECONDS = 15.0
+
+# Reloads on a new build (reveal's hash keeps the slide), shows build errors on top of the last good deck.
+CLIENT_JS = r"""
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var loaded = Number(script && script.getAttribute("data-build"));
+  var overlay = null;
+
+  function show(message) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "deck-build-error";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;left:0;right:0;top:0;z-index:2147483647;" +
+        "padding:14px 20px;background:#b3261e;color:#fff;font:16px/1.4 ui-monospace,Menlo,Consolas,monospace;" +
+        "white-space:pre-wrap;box-shadow:0 2px 12px rgba(0,0,0,.4)";
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent = "Build failed; showing the last good deck.\n" + message;
+  }
+
+  function hide() {
+    if (overlay) {
+      overlay.remove();
+      overlay = null;
+    }
+  }
+
+  var events = new EventSource("/__deck__/events");
+  events.addEventListener("state", function (event) {
+    var state = JSON.parse(event.data);
+    if (state.build !== loaded) {
+      window.location.reload();
+      return;
+    }
+    if (state.error) {
+      show(state.error);
+    } else {
+      hide();
+    }
+  });
+  window.DeckLive = { build: loaded, events: events };
+})();
+"""
+
+PLACEHOLDER_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Waiting for the first build</title></head>
+<body style="font:18px sans-serif;padding:2em">
+<p>No deck has been built yet; this page reloads as soon as a build succeeds.</p>
+</body></html>
+"""
+
+
+class LiveState:
+    """The latest build number and error, and a way to wait for the next change."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self.build = 0
+        self.error: str | None = None
+        self.version = 0
+        self.stopping = False
+
+    def snapshot(self) -> tuple[int, dict[str, Any]]:
+        with self._changed:
+            return self.version, {"build": self.build, "error": self.error}
+
+    def built(self) -> None:
+        with self._changed:
+            self.build += 1
+            self.error = None
+            self.version += 1
+            self._changed.notify_all()
+
+    def failed(self, message: str) -> None:
+        with self._changed:
+            self.error = message
+            self.version += 1
+            self._changed.notify_all()
+
+    def stop(self) -> None:
+        with self._changed:
+            self.stopping = True
+            self._changed.notify_all()
+
+    def wait_for_change(self, seen: int, timeout: float) -> int:
+        with self._changed:
+            self._changed.wait_for(lambda: self.version != seen or self.stopping, timeout)
+            return self.version
+
+
+class DeckHandler(SimpleHTTPRequestHandler):
+    """Static files from the output folder, the injected client, and the event stream."""
+
+    state: LiveState
+
+    def __init__(self, *args: Any, state: LiveState, **kwargs: Any):
+        self.state = state
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path == EVENTS_PATH:
+            self._events()
+        elif path == CLIENT_PATH:
+            self._send(CLIENT_JS.encode("utf-8"), "text/javascript; charset=utf-8")
+        elif path in ("/", "/index.html"):
+            self._index()
+        else:
+            super().do_GET()
+
+    def end_headers(self) -> None:
+        # Every reload must see the new build, never a cached file.
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        """Quiet: the terminal is for build results and errors."""
+
+    def _index(self) -> None:
+        _, state = self.state.snapshot()
+        index = Path(self.directory) / "index.html"
+        try:
+            page = index.read_text(encoding="utf-8")
+        except OSError:
+            page = PLACEHOLDER_PAGE
+        tag = f'<script src="{CLIENT_PATH}" data-build="{state["build"]}"></script>\n'
+        position = page.rfind("</body>")
+        page = page[:position] + tag + page[position:] if position >= 0 else page + tag
+        self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "keep-alive")
+        self.end_headers()
+        self.close_connection = True
+        seen = -1
+        try:
+            while not self.state.stopping:
+                version, state = self.state.snapshot()
+                if version != seen:
+                    seen = version
+                    self.wfile.write(f"event: state\ndata: {json.dumps(state)}\n\n".encode("utf-8"))
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+                self.state.wait_for_change(seen, KEEPALIVE_SECONDS)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the page went away (reload, tab closed)
+
+
+class LiveServer:
+    """``http://127.0.0.1:PORT/`` over ``root``, in a background thread."""
+
+    def __init__(self, root: Path, port: int, host: str = "127.0.0.1"):
+        self.root = root
+        self.state = LiveState()
+        handler = partial(DeckHandler, state=self.state, directory=str(root))
+        self.httpd = ThreadingHTTPServer((host, port), handler)  # binds now: a busy port fails here
+        self.httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="deck-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.state.stop()
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,167 @@
+"""``build.py --watch``: the writing loop. Save a slide, see it in the browser.
+
+Builds once, serves the output folder on localhost, and rebuilds whenever a
+file under the slides folder (slide files, deck.yaml, images) or ``templates/``
+changes. File events come from the ``watchdog`` library (inotify on Linux),
+never from polling. Bursts of events from one save are merged (debounced)
+into one rebuild. The pipeline already makes a rebuild cheap: the network and
+figures come from netcore's cache unless their inputs changed, and the output
+folder is swapped atomically, so a broken edit leaves the last good deck up
+while its one-line error goes to the terminal and to the open page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+import webbrowser
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from deck.assets import TEMPLATES_DIR
+from deck.errors import DeckError, display_path
+from deck.pipeline import BuildResult, build
+from deck.serve import LiveServer
+
+DEBOUNCE_SECONDS = 0.08  # quiet time that ends a burst of events from one save
+_EVENT_TYPES = {"created", "modified", "moved", "deleted"}
+_EDITOR_LITTER = ("~", ".swp", ".swx", ".tmp", ".part", ".partial")
+
+
+class ChangeCollector(FileSystemEventHandler):
+    """Remembers which relevant files changed since the last rebuild."""
+
+    def __init__(self, roots: list[Path], ignore: list[Path]):
+        self.roots = [path.resolve() for path in roots]
+        self.ignore = [path.resolve() for path in ignore]
+        self.changed: set[Path] = set()
+        self.event = threading.Event()
+        self._lock = threading.Lock()
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in _EVENT_TYPES or (event.is_directory and event.event_type == "modified"):
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        relevant = [Path(p) for p in paths if p and self.relevant(Path(p))]
+        if relevant:
+            with self._lock:
+                self.changed.update(relevant)
+            self.event.set()
+
+    def relevant(self, path: Path) -> bool:
+        """Not editor swap files, not our own output or cache."""
+        name = path.name
+        if name.startswith((".#", "#")) or name.endswith(_EDITOR_LITTER) or name == "4913":
+            return False
+        if name.startswith(".") and not name.endswith((".md", ".yaml", ".yml")):
+            return False
+        resolved = path.resolve()
+        for root in self.roots:
+            if root in resolved.parents and any(part.startswith(".") for part in resolved.relative_to(root).parts[:-1]):
+                return False  # inside a hidden folder: a build's staging copy, .git, an editor's backups
+        return not any(resolved == root or root in resolved.parents for root in self.ignore)
+
+    def take(self) -> set[Path]:
+        with self._lock:
+            changed, self.changed = self.changed, set()
+        self.event.clear()
+        return changed
+
+
+def wait_for_quiet(collector: ChangeCollector, debounce: float = DEBOUNCE_SECONDS) -> set[Path]:
+    """Block until something changed and then nothing more for ``debounce`` seconds."""
+    while not collector.event.wait(0.5):  # a timeout keeps Ctrl-C responsive
+        pass
+    changed: set[Path] = set()
+    while True:
+        changed |= collector.take()
+        if not collector.event.wait(debounce):
+            return changed
+
+
+class Session:
+    """One watch session: the server, the last good build, and the rebuild step."""
+
+    def __init__(self, args: argparse.Namespace, server: LiveServer):
+        self.args = args
+        self.server = server
+        self.last: BuildResult | None = None
+
+    def rebuild(self, reason: str = "") -> bool:
+        started = time.perf_counter()
+        try:
+            result = build(
+                self.args.config,
+                self.args.out,
+                cache_dir=self.args.cache,
+                use_cache=not (self.args.no_cache and self.last is None),
+                progress=not self.args.quiet,
+            )
+        except DeckError as exc:
+            self._failed(exc.one_line())
+            return False
+        except Exception as exc:  # a bug of ours: keep serving the last good deck
+            self._failed(f"build.py: internal error: {type(exc).__name__}: {exc}")
+            return False
+        self.last = result
+        self.server.state.built()
+        if not self.args.quiet:
+            print(self.describe(result, time.perf_counter() - started, reason), flush=True)
+        return True
+
+    def _failed(self, line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+        self.server.state.failed(line)
+
+    @staticmethod
+    def describe(result: BuildResult, seconds: float, reason: str) -> str:
+        network = "network trained" if result.trained else "network from cache"
+        figures = f"{len(result.redrawn)} figure(s) redrawn" if result.redrawn else "no figure redrawn"
+        why = f" after {reason}" if reason else ""
+        return f"[{time.strftime('%H:%M:%S')}] built {len(result.slides)} slides in {seconds:.2f} s{why} ({network}, {figures})"
+
+
+def main(args: argparse.Namespace) -> int:
+    """Serve, build, watch; return 0 on Ctrl-C, 2 when the port cannot be used."""
+    config = Path(args.config)
+    try:
+        server = LiveServer(Path(args.out).absolute(), args.port)
+    except OSError as exc:
+        print(f"build.py: cannot serve on 127.0.0.1:{args.port}: {exc.strerror or exc} (hint: choose another port with --port)", file=sys.stderr)
+        return 2
+    watched = [config.parent.resolve(), TEMPLATES_DIR]
+    ignore = [Path(args.out), Path(args.cache)]
+    collector = ChangeCollector(watched, ignore)
+    observer = Observer()
+    for folder in watched:
+        observer.schedule(collector, str(folder), recursive=True)
+    session = Session(args, server)
+    # A terminating signal (kill, a test ending, a closed IDE terminal) stops as cleanly as Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
+    server.start()
+    observer.start()
+    try:
+        session.rebuild()
+        print(f"Serving {server.url} - watching {', '.join(display_path(f) + '/' for f in watched)} (Ctrl-C to stop)", flush=True)
+        if args.open:
+            webbrowser.open(server.url)
+        while True:
+            changed = wait_for_quiet(collector)
+            names = sorted({display_path(p) for p in changed if p.exists()}) or ["a deletion"]
+            session.rebuild(", ".join(names[:3]) + (" ..." if len(names) > 3 else ""))
+    except KeyboardInterrupt:
+        print(f"\nStopped watching; the last good deck is in {display_path(Path(args.out))}/", flush=True)
+        return 0
+    finally:
+        observer.stop()
+        server.stop()
+        observer.join(timeout=5)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

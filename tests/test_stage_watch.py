@@ -1,0 +1,157 @@
+"""build.py --watch in a real browser: edit, see it, keep the slide; a broken edit shows an overlay."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import PROJECT, STARTER
+
+pytestmark = pytest.mark.browser
+RELOAD_TIMEOUT = 3.0  # seconds; the issue's target is 1 s, measured by benchmarks/bench_stage.py
+
+
+class WatchProcess:
+    """build.py --watch on a copy of the starter deck, with its output captured line by line."""
+
+    def __init__(self, root: Path):
+        self.slides = root / "slides"
+        shutil.copytree(STARTER / "slides", self.slides)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.lines: list[str] = []
+        self.proc = subprocess.Popen(
+            [sys.executable, str(PROJECT / "build.py"), "--watch", "--config", str(self.slides / "deck.yaml"),
+             "--out", str(root / "output"), "--port", str(self.port)],
+            cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for_line(self, text: str, timeout: float = 300) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [line for line in self.lines if text in line]
+            if found:
+                return found[-1]
+            if self.proc.poll() is not None:
+                pytest.fail(f"watch mode exited ({self.proc.returncode}):\n" + "\n".join(self.lines))
+            time.sleep(0.05)
+        pytest.fail(f"no line with {text!r} within {timeout} s:\n" + "\n".join(self.lines))
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        path = self.slides / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def stop(self) -> int:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            return self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+
+
+@pytest.fixture
+def watching(tmp_path: Path) -> Iterator[WatchProcess]:
+    watch = WatchProcess(tmp_path)
+    try:
+        watch.wait_for_line("Serving http://127.0.0.1:")
+        yield watch
+    finally:
+        if watch.proc.poll() is None:
+            watch.stop()
+
+
+def wait_until(page, script: str, timeout: float = RELOAD_TIMEOUT) -> float:
+    """Seconds until ``script`` is true in the page; survives the page reloading under us."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            if page.evaluate(script):
+                return time.monotonic() - started
+        except Exception:  # the page is navigating: its context is gone for a moment
+            pass
+        time.sleep(0.02)
+    pytest.fail(f"not true within {timeout} s: {script}")
+
+
+CURRENT = "() => window.Reveal && Reveal.isReady() && Reveal.getCurrentSlide()"
+
+
+def test_live_reload_keeps_the_slide_and_shows_build_errors(browser, watching: WatchProcess) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(watching.url)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.DeckLive")
+        page.evaluate("() => Reveal.slide(2)")  # the third slide: 'Points that appear one by one'
+        page.wait_for_function("() => location.hash === '#/points'")
+        assert page.evaluate("() => window.DeckLive.build") == 1
+
+        # An edit appears in the open page, on the same slide.
+        watching.edit("basics.md", "## Points that appear one by one", "## Points edited live")
+        seconds = wait_until(page, CURRENT + ".textContent.includes('Points edited live')")
+        assert seconds < RELOAD_TIMEOUT
+        assert page.evaluate("() => Reveal.getIndices().h") == 2
+        assert page.evaluate("() => window.DeckLive.build") == 2
+        rebuilt = watching.wait_for_line("after ")
+        assert "basics.md" in rebuilt
+        assert "network from cache, no figure redrawn" in rebuilt  # a text edit never retrains or redraws
+
+        # A broken edit: the error in the terminal and over the page; the last good deck stays.
+        watching.edit("figures.md", "## Two columns", "## Two columns {{ net.no_such_fact }}")
+        wait_until(page, "() => !!document.getElementById('deck-build-error')")
+        overlay = page.inner_text("#deck-build-error")
+        assert "figures.md:" in overlay and "no_such_fact" in overlay
+        error_line = watching.wait_for_line("no_such_fact")
+        assert "figures.md:" in error_line
+        assert page.evaluate("() => Reveal.getIndices().h") == 2
+        assert "Points edited live" in page.evaluate(CURRENT + ".textContent")
+        page.reload()  # a fresh load still gets the last good deck, and the overlay
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+        wait_until(page, "() => !!document.getElementById('deck-build-error')")
+        assert "Points edited live" in page.evaluate(CURRENT + ".textContent")
+
+        # Fixing the file clears the overlay and shows the fixed deck, still on the same slide.
+        watching.edit("figures.md", "## Two columns {{ net.no_such_fact }}", "## Two columns, fixed")
+        wait_until(page, "() => window.DeckLive && window.DeckLive.build === 3 && !document.getElementById('deck-build-error')")
+        assert page.evaluate("() => Reveal.getIndices().h") == 2
+        assert "Two columns, fixed" in page.evaluate("() => document.querySelector('.reveal .slides').textContent")
+        assert errors == []
+    finally:
+        context.close()
+
+    assert watching.stop() == 0
+    assert "Stopped watching" in watching.lines[-1]
+
+
+def test_dev_server_serves_the_built_files_uncached(watching: WatchProcess) -> None:
+    with urllib.request.urlopen(watching.url + "index.html") as response:
+        page = response.read().decode("utf-8")
+        assert response.headers["Cache-Control"] == "no-store"
+    assert '<script src="/__deck__/live.js" data-build="1"></script>' in page
+    # The file on disk is exactly what a normal build writes: no live-reload client in it.
+    assert "__deck__" not in (watching.slides.parent / "output" / "index.html").read_text(encoding="utf-8")
+    with urllib.request.urlopen(watching.url + "theme/projector.css") as response:
+        assert response.status == 200
