@@ -38,13 +38,15 @@ def test_two_clean_builds_are_byte_identical(deck: str, tmp_path: Path) -> None:
     digests = []
     projects = []
     for name in ("first", "second"):
+        # Both copies first: the working tree may change while a build runs.
         project = make_project(tmp_path / name / "project")
         shutil.rmtree(project / "slides")
         shutil.copytree(DECKS[deck], project / "slides")
+        projects.append(project)
+    for name, project in zip(("first", "second"), projects):
         result = run(project, "--quiet", "--cache", str(tmp_path / name / "cache"))
         assert result.returncode == 0, result.stderr
         digests.append(tree_digest(project / "output"))
-        projects.append(project)
     first, second = digests
     differing = sorted(k for k in first.keys() | second.keys() if first.get(k) != second.get(k))
     print(f"\nreproducible build ({deck}): {len(first)} entries, {len(differing)} differing")
