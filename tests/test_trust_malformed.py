@@ -292,6 +292,7 @@ def test_malformed_input(case_path: Path, built_base: Path, tmp_path: Path) -> N
         lines = lines[-1:]  # training progress precedes the message
     assert len(lines) == 1, f"expected one line on stderr, got:\n{result.stderr}"
     message = lines[0]
+    print(f"\n{case_path.stem}: exit {result.returncode}: {message}")
     if "where" in expect:
         assert message.startswith(expect["where"]), f"{message!r} does not start with {expect['where']!r}"
     assert re.search(expect["message"], message), f"{message!r} does not match {expect['message']!r}"
