@@ -39,9 +39,9 @@ class NetworkConfig:
     hidden_activation: str = "relu"
     output_activation: str = "softmax"
     cost: str = "cross_entropy"
-    learning_rate: float = 0.1
+    learning_rate: float = 0.2
     lr_decay: float = 0.9
-    weight_decay: float = 0.0
+    weight_decay: float = 3e-4
     batch_size: int = 32
     epochs: int = 20
     seed: int = 0

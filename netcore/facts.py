@@ -68,6 +68,7 @@ def compute(ctx) -> dict[str, Any]:
         "cost_text": cfg.cost.replace("_", "-"),
         "learning_rate": cfg.learning_rate,
         "lr_decay": cfg.lr_decay,
+        "weight_decay": cfg.weight_decay,
         "final_learning_rate": cfg.learning_rate_at(cfg.epochs - 1),
         "batch_size": cfg.batch_size,
         "batches_per_epoch": batches,
