@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.one_line(), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("build.py: interrupted; the previous output is untouched", file=sys.stderr)
+        # Start a fresh line: a progress bar may have been drawing on the current one.
+        lead = "" if args.quiet else "\n"
+        print(f"{lead}build.py: interrupted; the previous output is untouched", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug of ours, not the speaker's: one line unless asked for more
         if args.verbose:

@@ -21,6 +21,8 @@ from netcore.errors import ConfigError
 
 THEMES_DIR = Path(__file__).resolve().parent.parent / "templates" / "theme"
 
+# A talk's source is a few kilobytes; megabytes mean a pasted dump, not slides.
+MAX_SOURCE_BYTES = 1_000_000
 _TEXT_KEYS = ("title", "subtitle", "author", "event", "date", "theme")
 _NUMBER_KEYS = ("target_minutes", "words_per_minute", "slide_word_budget")
 _KNOWN_KEYS = (*_TEXT_KEYS, *_NUMBER_KEYS, "network", "slides", "originality", "allow_scripts")
@@ -116,6 +118,8 @@ def read_text(path: Path) -> str:
         raise DeckError(path, None, "is a directory, expected a file") from None
     except OSError as exc:
         raise DeckError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise DeckError(path, None, f"file is too large ({len(raw) / 1e6:.1f} MB; a source file may be at most {MAX_SOURCE_BYTES // 1_000_000} MB)", "split the slides over several files")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -48,11 +48,12 @@ def replace(stage: Path, out_dir: Path) -> None:
         os.replace(stage, out_dir)
         return
     retired = out_dir.parent / f".{out_dir.name}.retired-{os.getpid()}"
-    os.replace(out_dir, retired)
     try:
+        os.replace(out_dir, retired)
         os.replace(stage, out_dir)
-    except OSError:
-        os.replace(retired, out_dir)
+    except BaseException:  # Ctrl-C between the two renames must not lose the old deck
+        if retired.exists() and not out_dir.exists():
+            os.replace(retired, out_dir)
         raise
     shutil.rmtree(retired, ignore_errors=True)
 

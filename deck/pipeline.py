@@ -19,7 +19,7 @@ from deck.errors import DeckError
 from deck.output import recover, staging
 from deck.render import FigureRef, RenderedSlide, SlideRenderer
 from deck.sources import Slide, parse_files
-from netcore.errors import ConfigError, DivergenceError, NetcoreError
+from netcore.errors import ConfigError, DataError, DivergenceError, NetcoreError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_DIR / "slides" / "deck.yaml"
@@ -129,6 +129,8 @@ def _located(config: DeckConfig, exc: NetcoreError) -> DeckError:
         line = source.line_of("network", exc.key)
     if isinstance(exc, DivergenceError) and source:
         line = source.line_of("network", "learning_rate")
+    if isinstance(exc, DataError) and source:
+        line = source.line_of("network", "data_dir")
     return DeckError(config.path, line, f"network: {exc}")
 
 

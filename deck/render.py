@@ -241,11 +241,11 @@ class SlideRenderer:
     def _refuse_scripts(self, slide: Slide, body: str, notes: str) -> None:
         if self.config.allow_scripts:
             return
-        for text, first in ((body, slide.body_line), (notes, slide.notes_line)):
+        for text, first, where in ((body, slide.body_line, "slide text"), (notes, slide.notes_line, "speaker notes")):
             match = _SCRIPT.search(text)
             if match:
                 line = first + text.count("\n", 0, match.start())
-                raise DeckError(slide.file, line, "raw <script> in slide text", "put interactive code in a demo, or set 'allow_scripts: true' in deck.yaml")
+                raise DeckError(slide.file, line, f"raw <script> in {where}", "put interactive code in a demo, or set 'allow_scripts: true' in deck.yaml")
 
 
 def _line_naming(slide: Slide, name: str) -> int:

@@ -102,7 +102,7 @@ def _parse_chunk(path: Path, lines: list[tuple[int, str]], h: int, v: int) -> Sl
         lines = lines[1:]
     start = lines[0][0] if lines else 1
     slide = Slide(file=path, line=start, h=h, v=v)
-    if lines and lines[0][1].lstrip().startswith("{"):
+    if lines and _is_options_line(lines[0][1]):
         slide.options = _parse_options(path, lines[0][0], lines[0][1])
         lines = lines[1:]
     body: list[tuple[int, str]] = []
@@ -128,6 +128,12 @@ def _parse_chunk(path: Path, lines: list[tuple[int, str]], h: int, v: int) -> Sl
     if notes:
         slide.notes_line = next((n for n, t in notes if t.strip()), slide.notes_line)
     return slide
+
+
+def _is_options_line(text: str) -> bool:
+    """``{layout: figure}`` is an options line; ``{{ figure(...) }}`` and ``{% ... %}`` are Jinja."""
+    stripped = text.lstrip()
+    return stripped.startswith("{") and not stripped.startswith(("{{", "{%", "{#"))
 
 
 def _parse_options(path: Path, line: int, text: str) -> dict[str, Any]:
