@@ -22,8 +22,8 @@ def _plot(ctx, quantity: str, ylabel: str, scale: float = 1.0):
     lines.append(("test", "test images (never trained on)", theme.TEST_COLOUR, "--"))
     for split, label, colour, style in lines:
         epochs, values = _series(ctx, f"{split}_{quantity}")
-        start = 1 if quantity == "accuracy" else 0  # epoch 0 accuracy (~10%) would squash the plot
-        ax.plot(epochs[start:], [v * scale for v in values[start:]], style, color=colour, label=label, marker="o", markersize=5)
+        # Epoch 0 (the random start) would squash the curves; it is quoted in the title instead.
+        ax.plot(epochs[1:], [v * scale for v in values[1:]], style, color=colour, label=label, marker="o", markersize=5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel)
@@ -33,12 +33,15 @@ def _plot(ctx, quantity: str, ylabel: str, scale: float = 1.0):
 
 def draw_cost(ctx):
     fig, ax = _plot(ctx, "cost", f"average cost ({ctx.config.cost.replace('_', '-')})")
-    ax.set_ylim(bottom=0)
+    ax.set_title(f"before training (random weights): cost {ctx.history[0]['test_cost']:.2f} on test images",
+                 fontsize=ctx.theme.FONT_SIZE - 2, loc="left")
     return fig
 
 
 def draw_accuracy(ctx):
     fig, ax = _plot(ctx, "accuracy", "digits classified correctly (%)", scale=100.0)
+    ax.set_title(f"before training (random weights): {ctx.history[0]['test_accuracy']:.1%} of test images",
+                 fontsize=ctx.theme.FONT_SIZE - 2, loc="left")
     return fig
 
 
@@ -47,9 +50,9 @@ register(
         name="cost-curves",
         format="svg",
         alt=(
-            "Line chart of the average cost against the training epoch, for the "
-            "training images and for the unseen test images. Both fall steeply in the first epochs and then "
-            "flatten; the training cost ends a little below the test cost."
+            "Line chart of the average cost after each epoch of training, for training, validation and "
+            "unseen test images. The cost falls quickly over the first few epochs and then flattens; the "
+            "training cost ends a little below the test cost."
         ),
         caption="Average cost after each epoch of training.",
         draw=draw_cost,
@@ -59,8 +62,8 @@ register(
         format="svg",
         alt=(
             "Line chart of the percentage of digits classified correctly after each epoch, for training, "
-            "validation and test images. Accuracy climbs quickly in the first epochs and levels off in the "
-            "mid-nineties."
+            "validation and test images. Accuracy climbs quickly over the first epochs and then levels off, "
+            "with the test curve slightly below the training curve."
         ),
         caption="Accuracy after each epoch: training, validation and unseen test digits.",
         draw=draw_accuracy,
