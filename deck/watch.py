@@ -141,7 +141,9 @@ def main(args: argparse.Namespace) -> int:
     for folder in watched:
         observer.schedule(collector, str(folder), recursive=True)
     session = Session(args, server)
-    # A terminating signal (kill, a test ending, a closed IDE terminal) stops as cleanly as Ctrl-C.
+    # Ctrl-C must stop the server even when started from a script that ignores SIGINT
+    # for its background jobs; a terminating signal (kill, an IDE closing) stops it the same way.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     server.start()
     observer.start()

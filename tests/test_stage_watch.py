@@ -33,7 +33,7 @@ class WatchProcess:
         self.url = f"http://127.0.0.1:{self.port}/"
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
-            [sys.executable, str(PROJECT / "build.py"), "--watch", "--config", str(self.slides / "deck.yaml"),
+            [sys.executable, "-X", "faulthandler", str(PROJECT / "build.py"), "--watch", "--config", str(self.slides / "deck.yaml"),
              "--out", str(root / "output"), "--port", str(self.port)],
             cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
@@ -66,8 +66,10 @@ class WatchProcess:
         try:
             return self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+            time.sleep(1)
             self.proc.kill()
-            raise
+            pytest.fail("watch mode did not stop on Ctrl-C:\n" + "\n".join(self.lines[-80:]))
 
 
 @pytest.fixture
@@ -81,7 +83,7 @@ def watching(tmp_path: Path) -> Iterator[WatchProcess]:
             watch.stop()
 
 
-def wait_until(page, script: str, timeout: float = RELOAD_TIMEOUT) -> float:
+def wait_until(page, script: str, timeout: float = RELOAD_TIMEOUT, log: list[str] | None = None) -> float:
     """Seconds until ``script`` is true in the page; survives the page reloading under us."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
@@ -91,7 +93,7 @@ def wait_until(page, script: str, timeout: float = RELOAD_TIMEOUT) -> float:
         except Exception:  # the page is navigating: its context is gone for a moment
             pass
         time.sleep(0.02)
-    pytest.fail(f"not true within {timeout} s: {script}")
+    pytest.fail(f"not true within {timeout} s: {script}\nwatch mode printed:\n" + "\n".join(log or []))
 
 
 CURRENT = "() => window.Reveal && Reveal.isReady() && Reveal.getCurrentSlide()"
@@ -111,7 +113,7 @@ def test_live_reload_keeps_the_slide_and_shows_build_errors(browser, watching: W
 
         # An edit appears in the open page, on the same slide.
         watching.edit("basics.md", "## Points that appear one by one", "## Points edited live")
-        seconds = wait_until(page, CURRENT + ".textContent.includes('Points edited live')")
+        seconds = wait_until(page, CURRENT + ".textContent.includes('Points edited live')", log=watching.lines)
         assert seconds < RELOAD_TIMEOUT
         assert page.evaluate("() => Reveal.getIndices().h") == 2
         assert page.evaluate("() => window.DeckLive.build") == 2
@@ -121,7 +123,7 @@ def test_live_reload_keeps_the_slide_and_shows_build_errors(browser, watching: W
 
         # A broken edit: the error in the terminal and over the page; the last good deck stays.
         watching.edit("figures.md", "## Two columns", "## Two columns {{ net.no_such_fact }}")
-        wait_until(page, "() => !!document.getElementById('deck-build-error')")
+        wait_until(page, "() => !!document.getElementById('deck-build-error')", 5, watching.lines)
         overlay = page.inner_text("#deck-build-error")
         assert "figures.md:" in overlay and "no_such_fact" in overlay
         error_line = watching.wait_for_line("no_such_fact")
@@ -130,12 +132,12 @@ def test_live_reload_keeps_the_slide_and_shows_build_errors(browser, watching: W
         assert "Points edited live" in page.evaluate(CURRENT + ".textContent")
         page.reload()  # a fresh load still gets the last good deck, and the overlay
         page.wait_for_function("() => window.Reveal && Reveal.isReady()")
-        wait_until(page, "() => !!document.getElementById('deck-build-error')")
+        wait_until(page, "() => !!document.getElementById('deck-build-error')", 5, watching.lines)
         assert "Points edited live" in page.evaluate(CURRENT + ".textContent")
 
         # Fixing the file clears the overlay and shows the fixed deck, still on the same slide.
         watching.edit("figures.md", "## Two columns {{ net.no_such_fact }}", "## Two columns, fixed")
-        wait_until(page, "() => window.DeckLive && window.DeckLive.build === 3 && !document.getElementById('deck-build-error')")
+        wait_until(page, "() => window.DeckLive && window.DeckLive.build === 3 && !document.getElementById('deck-build-error')", 5, watching.lines)
         assert page.evaluate("() => Reveal.getIndices().h") == 2
         assert "Two columns, fixed" in page.evaluate("() => document.querySelector('.reveal .slides').textContent")
         assert errors == []
