@@ -60,3 +60,29 @@ def test_starter_deck_structure(starter_deck: Path, open_deck) -> None:
     assert page.evaluate("document.querySelectorAll('pre code.hljs').length") >= 1
     facts_line = page.evaluate("[...document.querySelectorAll('section')].find(s => s.innerText.includes('parameters and reached')).innerText")
     assert re.search(r"has 6,?370 parameters and reached \d+\.\d+%", facts_line), facts_line
+
+
+def test_every_slide_of_the_talk_fits_the_frame(built_deck: Path, open_deck) -> None:
+    """Nothing is cut off on a projector: no formula, figure or text runs past the slide."""
+    page, _ = open_deck(built_deck / "index.html")
+    page.wait_for_function("() => document.querySelectorAll('.reveal .slides .katex').length > 0", timeout=15000)
+    overflowing = []
+    for index in range(page.evaluate("Reveal.getTotalSlides()")):
+        page.evaluate(f"Reveal.slide({index}, 0, 99)")
+        found = page.evaluate(
+            """() => {
+                const slide = Reveal.getCurrentSlide();
+                const frame = slide.getBoundingClientRect();
+                const problems = [];
+                slide.querySelectorAll('.katex-display, pre, table, figure, ul, ol, p, h1, h2, .demo').forEach(e => {
+                    const box = e.getBoundingClientRect();
+                    if (!box.width) return;
+                    if (e.scrollWidth > e.clientWidth + 2 && !e.matches('pre')) problems.push(e.tagName + ' wider than its box');
+                    if (box.right > frame.right + 4 || box.bottom > frame.bottom + 4) problems.push(e.tagName + ' past the slide edge');
+                });
+                return problems;
+            }"""
+        )
+        if found:
+            overflowing.append((index, found))
+    assert overflowing == []
