@@ -60,7 +60,7 @@ class TrainedModel:
         with np.load(io.BytesIO(weights)) as arrays:
             snapshots = []
             for e in range(len(meta["history"])):
-                ws = [arrays[f"e{e}_w{l}"] for l in range(len(cfg.layers) - 1)]
+                ws = [np.asfortranarray(arrays[f"e{e}_w{l}"]) for l in range(len(cfg.layers) - 1)]
                 bs = [arrays[f"e{e}_b{l}"] for l in range(len(cfg.layers) - 1)]
                 snapshots.append(Network(list(cfg.layers), cfg.activations, ws, bs))
         final = snapshots[-1].copy()

@@ -4,6 +4,11 @@ Conventions: a mini-batch is a matrix X with one example per row, shape (n, 784)
 Layer l has weights W[l] of shape (out, in) and biases b[l] of shape (out,), so
     z = a_prev @ W.T + b,   a = f(z)
 is the row-wise form of the textbook a = f(W a_prev + b).
+
+Memory layout: W is stored column-major (Fortran order), so the W.T used in
+every product is a contiguous (in, out) block; OpenBLAS multiplies the skinny
+(batch, 784) x (784, 16) case markedly faster that way. Shapes and values are
+unaffected.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ class Network:
         weights, biases = [], []
         for fan_in, fan_out, name in zip(layers[:-1], layers[1:], activation_names):
             std = np.sqrt(2.0 / fan_in) if name == "relu" else np.sqrt(2.0 / (fan_in + fan_out))
-            weights.append(rng.normal(0.0, std, size=(fan_out, fan_in)))
+            weights.append(np.asfortranarray(rng.normal(0.0, std, size=(fan_out, fan_in))))
             biases.append(np.zeros(fan_out))
         return cls(list(layers), list(activation_names), weights, biases)
 
@@ -83,7 +88,7 @@ class Network:
         grad_w = [np.empty(0)] * len(self.weights)
         grad_b = [np.empty(0)] * len(self.weights)
         for l in range(len(self.weights) - 1, -1, -1):
-            grad_w[l] = delta.T @ acts[l]
+            grad_w[l] = (acts[l].T @ delta).T  # F-ordered like the weights (see _layout)
             grad_b[l] = delta.sum(axis=0)
             if l > 0:
                 hidden = activations.get(self.activations[l - 1])
@@ -91,4 +96,4 @@ class Network:
         return grad_w, grad_b, acts[-1]
 
     def copy(self) -> "Network":
-        return Network(list(self.layers), list(self.activations), [w.copy() for w in self.weights], [b.copy() for b in self.biases])
+        return Network(list(self.layers), list(self.activations), [np.copy(w, order="K") for w in self.weights], [b.copy() for b in self.biases])
