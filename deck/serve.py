@@ -11,6 +11,7 @@ Standard library only; one thread per connection.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from functools import partial
@@ -52,10 +53,21 @@ CLIENT_JS = r"""
     }
   }
 
+  /* reveal writes the slide into the URL only after a pause; write it now so the reload lands here. */
+  function keepPosition() {
+    if (!window.Reveal || !Reveal.isReady || !Reveal.isReady()) {
+      return;
+    }
+    var at = Reveal.getIndices();
+    var hash = "#/" + at.h + "/" + (at.v || 0) + (typeof at.f === "number" ? "/" + at.f : "");
+    window.history.replaceState(null, "", window.location.pathname + window.location.search + hash);
+  }
+
   var events = new EventSource("/__deck__/events");
   events.addEventListener("state", function (event) {
     var state = JSON.parse(event.data);
     if (state.build !== loaded) {
+      keepPosition();
       window.location.reload();
       return;
     }
@@ -116,15 +128,25 @@ class LiveState:
 
 
 class DeckHandler(SimpleHTTPRequestHandler):
-    """Static files from the output folder, the injected client, and the event stream."""
+    """Static files from the output folder, the injected client, and the event stream.
 
+    HTTP/1.1 keeps connections open across the few dozen files a reload asks
+    for, and content ETags let the browser reuse the big unchanged ones (data,
+    vendor scripts, figures) even though every build writes them afresh.
+    """
+
+    protocol_version = "HTTP/1.1"
     state: LiveState
+    etags: "ETagCache"
 
-    def __init__(self, *args: Any, state: LiveState, **kwargs: Any):
+    def __init__(self, *args: Any, state: LiveState, etags: "ETagCache", **kwargs: Any):
         self.state = state
+        self.etags = etags
+        self._etag: str | None = None
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
+        self._etag = None  # one handler serves many requests on a kept-alive connection
         path = urlsplit(self.path).path
         if path == EVENTS_PATH:
             self._events()
@@ -132,12 +154,28 @@ class DeckHandler(SimpleHTTPRequestHandler):
             self._send(CLIENT_JS.encode("utf-8"), "text/javascript; charset=utf-8")
         elif path in ("/", "/index.html"):
             self._index()
+        elif path == "/favicon.ico" and not (Path(self.directory) / "favicon.ico").is_file():
+            self.send_response(HTTPStatus.NO_CONTENT)  # browsers ask for it; a 404 would be console noise
+            self.end_headers()
         else:
-            super().do_GET()
+            self._static()
+
+    def _static(self) -> None:
+        path = Path(self.translate_path(self.path))
+        self._etag = self.etags.of(path) if path.is_file() else None
+        if self._etag is not None and self._etag in self.headers.get("If-None-Match", ""):
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.end_headers()
+            return
+        super().do_GET()
 
     def end_headers(self) -> None:
-        # Every reload must see the new build, never a cached file.
-        self.send_header("Cache-Control", "no-store")
+        if self._etag is not None:
+            # The browser may keep the file but must ask again each time: a rebuild may change it.
+            self.send_header("ETag", self._etag)
+            self.send_header("Cache-Control", "no-cache")
+        else:
+            self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
@@ -165,7 +203,7 @@ class DeckHandler(SimpleHTTPRequestHandler):
     def _events(self) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Connection", "keep-alive")
+        self.send_header("Connection", "close")  # no length: the stream ends when the connection does
         self.end_headers()
         self.close_connection = True
         seen = -1
@@ -183,13 +221,35 @@ class DeckHandler(SimpleHTTPRequestHandler):
             return  # the page went away (reload, tab closed)
 
 
+class ETagCache:
+    """Content hashes of served files, recomputed only when size or mtime change."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, tuple[int, int, str]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, path: Path) -> str | None:
+        try:
+            stat = path.stat()
+            with self._lock:
+                known = self._known.get(path)
+            if known and known[:2] == (stat.st_mtime_ns, stat.st_size):
+                return known[2]
+            tag = '"' + hashlib.sha1(path.read_bytes()).hexdigest() + '"'
+        except OSError:
+            return None
+        with self._lock:
+            self._known[path] = (stat.st_mtime_ns, stat.st_size, tag)
+        return tag
+
+
 class LiveServer:
     """``http://127.0.0.1:PORT/`` over ``root``, in a background thread."""
 
     def __init__(self, root: Path, port: int, host: str = "127.0.0.1"):
         self.root = root
         self.state = LiveState()
-        handler = partial(DeckHandler, state=self.state, directory=str(root))
+        handler = partial(DeckHandler, state=self.state, etags=ETagCache(), directory=str(root))
         self.httpd = ThreadingHTTPServer((host, port), handler)  # binds now: a busy port fails here
         self.httpd.daemon_threads = True
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="deck-server", daemon=True)

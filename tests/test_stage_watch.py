@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Iterator
@@ -157,3 +158,10 @@ def test_dev_server_serves_the_built_files_uncached(watching: WatchProcess) -> N
     assert "__deck__" not in (watching.slides.parent / "output" / "index.html").read_text(encoding="utf-8")
     with urllib.request.urlopen(watching.url + "theme/projector.css") as response:
         assert response.status == 200
+        etag = response.headers["ETag"]
+        assert response.headers["Cache-Control"] == "no-cache" and etag
+    # An unchanged file is not sent again on a reload, although every build rewrites it.
+    request = urllib.request.Request(watching.url + "theme/projector.css", headers={"If-None-Match": etag})
+    with pytest.raises(urllib.error.HTTPError) as not_modified:
+        urllib.request.urlopen(request)
+    assert not_modified.value.code == 304
