@@ -48,7 +48,10 @@ def _rounded(array: np.ndarray, digits: int) -> str:
 
 
 def model_json(ctx) -> str:
-    """The final network, exact (shortest round-trip floats) for 1e-5 parity in JS."""
+    """The final network, exact (shortest round-trip floats) for 1e-5 parity in JS.
+
+    Exactly the keys issue 2 fixed; the inputs it expects are pixel / 255.
+    """
     net, cfg = ctx.network, ctx.config
     value = {
         "layers": list(cfg.layers),
@@ -58,7 +61,6 @@ def model_json(ctx) -> str:
         "cost": cfg.cost,
         "test_accuracy": ctx.facts["test_accuracy"],
         "epochs": cfg.epochs,
-        "input_scale": "pixel / 255",
     }
     return json.dumps(value, separators=(",", ":"))
 

@@ -126,7 +126,7 @@ def test_every_registered_figure_is_produced(built):
 def test_export_keys_and_python_parity(built):
     art, base = built
     model = json.loads((base / "out/data/model.json").read_text())
-    assert MODEL_KEYS <= set(model)
+    assert set(model) == MODEL_KEYS
     assert model["layers"] == [784, 12, 10, 10] and model["activations"] == ["relu", "relu", "softmax"]
     assert [np.shape(w) for w in model["weights"]] == [(12, 784), (10, 12), (10, 10)]
     assert model["test_accuracy"] == art.facts["test_accuracy"]
