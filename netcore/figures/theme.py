@@ -74,9 +74,11 @@ def use() -> Any:
     return plt
 
 
-def symmetric_limits(values: np.ndarray) -> tuple[float, float]:
-    """(-m, m) with m = max |value|, so zero sits at the centre of a diverging map."""
-    m = float(np.abs(values).max()) or 1.0
+def symmetric_limits(values: np.ndarray, percentile: float = 100.0) -> tuple[float, float]:
+    """(-m, m) with m = the given percentile of |value| (default: the maximum), so zero
+    sits at the centre of a diverging map. A percentile below 100 keeps a few extreme
+    values from washing out everything else (those are drawn at full colour)."""
+    m = float(np.percentile(np.abs(values), percentile)) or 1.0
     return -m, m
 
 

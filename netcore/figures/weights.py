@@ -25,14 +25,14 @@ def draw_first_layer(ctx):
     rows, cols = _grid(count, theme.WIDE)
     fig, axes = plt.subplots(rows, cols, figsize=theme.WIDE, squeeze=False)
     fig.subplots_adjust(left=0.01, right=0.84, bottom=0.01, top=0.94, wspace=0.08, hspace=0.22)
-    low, high = theme.symmetric_limits(weights)
+    low, high = theme.symmetric_limits(weights, percentile=99.5)
     image = None
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < count:
             image = ax.imshow(weights[i].reshape(side, side), cmap=theme.DIVERGING_CMAP, vmin=low, vmax=high, interpolation="nearest")
             ax.set_title(f"{i + 1}", fontsize=theme.FONT_SIZE - 4, pad=4)
-    bar = fig.colorbar(image, cax=fig.add_axes((0.86, 0.08, 0.025, 0.8)))
+    bar = fig.colorbar(image, cax=fig.add_axes((0.86, 0.08, 0.025, 0.8)), extend="both")
     bar.set_label("weight")
     return fig
 
