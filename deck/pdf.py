@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,9 +126,3 @@ class chromium:
         finally:
             self._playwright.stop()
 
-
-def timed_export(result: "BuildResult", with_notes: bool = False) -> tuple[Path, float]:
-    """Export and say how long it took (for the benchmark)."""
-    started = time.perf_counter()
-    path = export_pdf(result, with_notes)
-    return path, time.perf_counter() - started

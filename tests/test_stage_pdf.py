@@ -42,6 +42,10 @@ def test_pdf_has_one_page_per_slide(tmp_path: Path, slides: list) -> None:
     # Facts from the build, and KaTeX output (a rendered sigma), reach the page.
     assert "parameters and reached" in texts[points + 1]
     assert "σ" in texts[points + 2]
+    # A demo prints as its static fallback figure: the neuron's is an SVG plot, which Chromium
+    # prints as vector paths (a page with the heading alone draws a few kilobytes).
+    demo = next(i for i, s in enumerate(slides) if s.layout == "demo")
+    assert len(PdfReader(pdf).pages[demo].get_contents().get_data()) > 20_000
     # Notes are not printed unless asked for.
     assert not any("fragments: reveal.js shows them" in text for text in texts)
 
