@@ -28,5 +28,9 @@ class DivergenceError(NetcoreError):
     """Training blew up (NaN, infinity or an exploding cost)."""
 
 
+class FigureError(NetcoreError):
+    """A figure module is malformed (duplicate name, bad format, missing alt text)."""
+
+
 class CacheError(NetcoreError):
     """The cache directory cannot be used (e.g. not writable)."""

@@ -188,3 +188,22 @@ def test_checksum_memo_skips_unchanged_files_only(tmp_path):
     memo[other][2] = "0" * 64
     with pytest.raises(DataError, match="train-labels-idx1-ubyte.gz: SHA-256 mismatch"):
         data.verify(directory, memo)
+
+
+def test_figure_registry_rejects_bad_specs():
+    from netcore.errors import FigureError, NetcoreError
+    from netcore.figures.registry import FigureSpec, discover, register
+
+    discover()
+    assert issubclass(FigureError, NetcoreError)
+    with pytest.raises(FigureError, match="format must be one of"):
+        FigureSpec("x", "jpg", "alt", "caption", lambda ctx: None)
+    with pytest.raises(FigureError, match="alt text is required"):
+        FigureSpec("x", "svg", " ", "caption", lambda ctx: None)
+
+    def draw(ctx):
+        return None
+
+    draw.__module__ = "netcore.figures.somewhere_else"
+    with pytest.raises(FigureError, match="registered twice"):
+        register(FigureSpec("first-layer-weights", "png", "alt", "caption", draw))

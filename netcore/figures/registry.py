@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from netcore.errors import FigureError
+
 FORMATS = ("svg", "png")
 _INFRASTRUCTURE = {"registry", "theme", "context"}  # modules that define no figures
 _SPECS: dict[str, "FigureSpec"] = {}
@@ -31,9 +33,9 @@ class FigureSpec:
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
-            raise ValueError(f"figure {self.name!r}: format must be one of {FORMATS}, got {self.format!r}")
+            raise FigureError(f"{self.draw.__module__}: figure {self.name!r}: format must be one of {FORMATS}, got {self.format!r}")
         if not self.alt.strip():
-            raise ValueError(f"figure {self.name!r}: alt text is required")
+            raise FigureError(f"{self.draw.__module__}: figure {self.name!r}: alt text is required")
 
     @property
     def filename(self) -> str:
@@ -63,7 +65,7 @@ def register(*specs: FigureSpec) -> None:
     for spec in specs:
         existing = _SPECS.get(spec.name)
         if existing is not None and existing.draw.__module__ != spec.draw.__module__:
-            raise ValueError(f"figure {spec.name!r} registered twice ({existing.draw.__module__}, {spec.draw.__module__})")
+            raise FigureError(f"figure {spec.name!r} registered twice ({existing.draw.__module__}, {spec.draw.__module__})")
         _SPECS[spec.name] = spec
 
 
