@@ -22,7 +22,9 @@ import tempfile
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(PROJECT))
+from deck.pdf import CHROMIUM_ARGS  # noqa: E402  (the product's own Chromium launch line)
+
 TARGET_MS = 16.0
 
 

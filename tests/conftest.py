@@ -17,15 +17,10 @@ from typing import Iterator
 
 import pytest
 
+from deck.pdf import CHROMIUM_ARGS  # the product's own launch line, shared by the tests
+
 PROJECT = Path(__file__).resolve().parent.parent
 STARTER = Path(__file__).resolve().parent / "decks" / "starter"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def run_build(*args: str | Path, cwd: Path = PROJECT, timeout: float = 600) -> subprocess.CompletedProcess[str]:
