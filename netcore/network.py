@@ -13,7 +13,7 @@ unaffected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -26,6 +26,8 @@ class Network:
     activations: list[str]  # one per weight layer
     weights: list[np.ndarray]
     biases: list[np.ndarray]
+    # Set by flatten(): every weight, then every bias, in one contiguous buffer.
+    flat: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def initialise(cls, layers: list[int], activation_names: list[str], rng: np.random.Generator) -> "Network":
@@ -53,6 +55,33 @@ class Network:
     def bias_count(self) -> int:
         return sum(b.size for b in self.biases)
 
+    def flatten(self) -> np.ndarray:
+        """Move all parameters into one buffer; weights and biases become views of it.
+
+        A mini-batch step then updates every parameter with two vector operations
+        instead of several per layer, which matters when a step takes microseconds.
+        Values (and so training results) are unchanged.
+        """
+        if self.flat is not None and np.shares_memory(self.flat, self.weights[0]):
+            return self.flat
+        flat = np.empty(self.parameter_count)
+        weights, biases = self.parameter_views(flat)
+        for view, w in zip(weights + biases, self.weights + self.biases):
+            view[...] = w
+        self.weights, self.biases, self.flat = weights, biases, flat
+        return flat
+
+    def parameter_views(self, flat: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Views of a flat buffer shaped like the weights (F-ordered) and biases."""
+        weights, biases, offset = [], [], 0
+        for fan_in, fan_out in zip(self.layers[:-1], self.layers[1:]):
+            weights.append(flat[offset : offset + fan_in * fan_out].reshape(fan_in, fan_out).T)
+            offset += fan_in * fan_out
+        for fan_out in self.layers[1:]:
+            biases.append(flat[offset : offset + fan_out])
+            offset += fan_out
+        return weights, biases
+
     def forward(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Return (zs, activations); activations[0] is the input itself."""
         zs, acts = [], [x]
@@ -70,11 +99,14 @@ class Network:
         """Most active output neuron per row, in chunks to bound memory."""
         return np.concatenate([self.feedforward(x[i : i + chunk]).argmax(axis=1) for i in range(0, len(x), chunk)])
 
-    def backprop(self, x: np.ndarray, y: np.ndarray, cost_name: str) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    def backprop(
+        self, x: np.ndarray, y: np.ndarray, cost_name: str, out: tuple[list[np.ndarray], list[np.ndarray]] | None = None
+    ) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
         """Gradients of the mean cost over the rows of (x, y), plus the output activations.
 
         delta = dC/dz for one layer; moving back one layer multiplies by W and by f'(z).
         The sum over examples happens inside the matrix product delta.T @ a_prev.
+        `out` (e.g. parameter_views of a gradient buffer) receives the gradients in place.
         """
         zs, acts = self.forward(x)
         n = len(x)
@@ -85,11 +117,14 @@ class Network:
             cost = costs.get(cost_name, output.name)
             delta = output.backward(zs[-1], acts[-1], cost.gradient(acts[-1], y))
         delta = delta / n
-        grad_w = [np.empty(0)] * len(self.weights)
-        grad_b = [np.empty(0)] * len(self.weights)
+        grad_w, grad_b = out if out is not None else ([np.empty(0)] * len(self.weights), [np.empty(0)] * len(self.weights))
         for l in range(len(self.weights) - 1, -1, -1):
-            grad_w[l] = (acts[l].T @ delta).T  # F-ordered like the weights (see _layout)
-            grad_b[l] = delta.sum(axis=0)
+            if out is None:
+                grad_w[l] = (acts[l].T @ delta).T  # F-ordered like the weights
+                grad_b[l] = delta.sum(axis=0)
+            else:
+                np.matmul(acts[l].T, delta, out=grad_w[l].T)
+                np.sum(delta, axis=0, out=grad_b[l])
             if l > 0:
                 hidden = activations.get(self.activations[l - 1])
                 delta = hidden.backward(zs[l - 1], acts[l], delta @ self.weights[l])

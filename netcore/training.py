@@ -160,14 +160,17 @@ def sgd_epoch(net: Network, images: np.ndarray, targets: np.ndarray, order: np.n
     A generator, so the caller can watch for NaN without slowing the loop.
     """
     shrink = 1.0 - rate * cfg.weight_decay
+    params = net.flatten()
+    weights = params[: net.weight_count]  # weight decay shrinks weights, never biases
+    grads = np.empty_like(params)
+    grad_views = net.parameter_views(grads)
     for start in range(0, len(order), cfg.batch_size):
         idx = order[start : start + cfg.batch_size]
-        grad_w, grad_b, out = net.backprop(images[idx] * (1.0 / 255.0), targets[idx], cfg.cost)
-        for w, b, gw, gb in zip(net.weights, net.biases, grad_w, grad_b):
-            if cfg.weight_decay:
-                w *= shrink
-            w -= rate * gw
-            b -= rate * gb
+        _, _, out = net.backprop(images[idx] * (1.0 / 255.0), targets[idx], cfg.cost, out=grad_views)
+        if cfg.weight_decay:
+            weights *= shrink
+        np.multiply(grads, rate, out=grads)
+        params -= grads
         yield out
 
 
