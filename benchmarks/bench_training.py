@@ -97,6 +97,9 @@ def main() -> None:
     order = np.random.default_rng(0).permutation(len(images))
     rate = cfg.learning_rate
     start_net = Network.initialise(list(cfg.layers), cfg.activations, np.random.default_rng(1))
+    kernel = os.environ.get("OPENBLAS_CORETYPE")
+    print(f"OpenBLAS kernel: {'forced to ' + kernel + ' by OPENBLAS_CORETYPE' if kernel else 'chosen by OpenBLAS for this CPU'}"
+          " (make bench unsets the override, as the machine notes advise for benchmarks)")
     print(f"load {os.getloadavg()[0]:.2f} (1-min average, {os.cpu_count()} CPUs); network {cfg.layers}, "
           f"{len(images)} training images, float64")
 
