@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow
 DECKS = {
     "malformed-base": Path(__file__).resolve().parent / "malformed" / "base" / "slides",
     "starter": PROJECT / "tests" / "decks" / "starter" / "slides",
+    "talk": PROJECT / "slides",  # the full default talk: trains the real network twice
 }
 
 
