@@ -7,6 +7,7 @@ a "did you mean" hint, before any training or rendering starts.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 from dataclasses import dataclass, field
@@ -158,10 +159,18 @@ def _network(located: LocatedYaml) -> NetworkConfig:
     if not isinstance(mapping, dict):
         raise DeckError(located.path, located.line_of("network"), "'network' must be a mapping of settings")
     try:
-        return NetworkConfig.from_mapping(mapping)
+        network = NetworkConfig.from_mapping(mapping)
     except ConfigError as exc:
         line = located.line_of("network", exc.key) if exc.key else located.line_of("network")
         raise DeckError(located.path, line, f"network: {exc}") from None
+    if network.data_dir is None:
+        return network
+    # A data folder is named relative to the project, wherever build.py is run from.
+    project = located.path.parent.parent
+    data_dir = project / network.data_dir
+    if not inside(data_dir, project):
+        raise DeckError(located.path, located.line_of("network", "data_dir"), f"network: data_dir '{network.data_dir}' lies outside the project")
+    return dataclasses.replace(network, data_dir=str(data_dir.resolve()))
 
 
 def _slide_files(located: LocatedYaml) -> tuple[tuple[Path, ...], tuple[int, ...]]:
