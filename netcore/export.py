@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from netcore.data import as_inputs
+from netcore.extensions import merge
 
 HERE = Path(__file__).resolve().parent
 SAMPLE_COUNT = 1000  # the first 1000 test digits: enough for the JS parity test
@@ -123,9 +124,5 @@ def files(ctx) -> dict[str, bytes]:
     out.update(_pair("samples", samples_json(ctx)))
     for info in pkgutil.iter_modules([str(HERE)]):
         if info.name.startswith("export_"):
-            extra = importlib.import_module(f"netcore.{info.name}").files(ctx)
-            clash = sorted(set(extra) & set(out))
-            if clash:
-                raise ValueError(f"netcore/{info.name}.py overwrites exported files {clash}")
-            out.update(extra)
+            merge(out, importlib.import_module(f"netcore.{info.name}").files(ctx), f"netcore/{info.name}.py", "exported files")
     return out

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from netcore.data import as_inputs
+from netcore.extensions import merge
 
 HERE = Path(__file__).resolve().parent
 EXTRA_MODULES = ("facts_talk",)
@@ -81,11 +82,7 @@ def compute(ctx) -> dict[str, Any]:
     }
     for name in EXTRA_MODULES:
         if (HERE / f"{name}.py").exists():
-            extra = importlib.import_module(f"netcore.{name}").compute(ctx)
-            clash = sorted(set(extra) & set(facts))
-            if clash:
-                raise ValueError(f"netcore/{name}.py redefines facts {clash}")
-            facts.update(extra)
+            merge(facts, importlib.import_module(f"netcore.{name}").compute(ctx), f"netcore/{name}.py", "facts")
     return facts
 
 

@@ -30,22 +30,26 @@ def test_encode_matches_hand_written_bytes():
         assert encode(array) == idx_bytes(array)
 
 
-def write_data_dir(directory: Path, train: int = 30, test: int = 10, side: int = 28) -> Path:
-    rng = np.random.default_rng(0)
+def write_idx_set(directory: Path, arrays: dict[str, np.ndarray], encode=idx_bytes) -> Path:
+    """A data folder as netcore expects one: gzipped IDX files and their SHA256SUMS."""
     directory.mkdir(parents=True, exist_ok=True)
-    arrays = {
-        "train-images-idx3-ubyte": rng.integers(0, 256, (train, side, side), dtype=np.uint8),
-        "train-labels-idx1-ubyte": (np.arange(train) % 10).astype(np.uint8),
-        "t10k-images-idx3-ubyte": rng.integers(0, 256, (test, side, side), dtype=np.uint8),
-        "t10k-labels-idx1-ubyte": (np.arange(test) % 10).astype(np.uint8),
-    }
     lines = []
     for stem, array in arrays.items():
-        raw = gzip.compress(idx_bytes(array), mtime=0)
+        raw = gzip.compress(encode(array), mtime=0)
         (directory / f"{stem}.gz").write_bytes(raw)
         lines.append(f"{hashlib.sha256(raw).hexdigest()}  {stem}.gz")
     (directory / "SHA256SUMS").write_text("\n".join(lines) + "\n")
     return directory
+
+
+def write_data_dir(directory: Path, train: int = 30, test: int = 10, side: int = 28) -> Path:
+    rng = np.random.default_rng(0)
+    return write_idx_set(directory, {
+        "train-images-idx3-ubyte": rng.integers(0, 256, (train, side, side), dtype=np.uint8),
+        "train-labels-idx1-ubyte": (np.arange(train) % 10).astype(np.uint8),
+        "t10k-images-idx3-ubyte": rng.integers(0, 256, (test, side, side), dtype=np.uint8),
+        "t10k-labels-idx1-ubyte": (np.arange(test) % 10).astype(np.uint8),
+    })
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.float64])

@@ -19,6 +19,7 @@ from netcore.config import NetworkConfig
 from netcore.errors import ConfigError, DivergenceError
 from netcore.figures import registry
 from netcore.idx import encode
+from test_netcore_data import write_idx_set
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_KEYS = {"layers", "activations", "weights", "biases", "cost", "test_accuracy", "epochs"}
@@ -28,20 +29,12 @@ MODEL_KEYS = {"layers", "activations", "weights", "biases", "cost", "test_accura
 def small_dir(tmp_path_factory) -> Path:
     """2,000 training and 500 test images of real MNIST, with their own SHA256SUMS."""
     full = data.load(None, validation_size=0)
-    directory = tmp_path_factory.mktemp("mnist-small")
-    parts = {
+    return write_idx_set(tmp_path_factory.mktemp("mnist-small"), {
         "train-images-idx3-ubyte": full.train_images[:2000],
         "train-labels-idx1-ubyte": full.train_labels[:2000],
         "t10k-images-idx3-ubyte": full.test_images[:500],
         "t10k-labels-idx1-ubyte": full.test_labels[:500],
-    }
-    sums = []
-    for stem, array in parts.items():
-        raw = gzip.compress(encode(array), mtime=0)
-        (directory / f"{stem}.gz").write_bytes(raw)
-        sums.append(f"{hashlib.sha256(raw).hexdigest()}  {stem}.gz")
-    (directory / "SHA256SUMS").write_text("\n".join(sums) + "\n")
-    return directory
+    }, encode)
 
 
 @pytest.fixture(scope="module")

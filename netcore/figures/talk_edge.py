@@ -41,21 +41,13 @@ def draw_edge_detector(ctx):
     big = fig.add_subplot(grid[:, 0])
     image = big.imshow(weights, cmap=theme.DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="nearest")
     big.set_title("weights (set by hand)")
-    big.set_xticks([])
-    big.set_yticks([])
-    big.grid(False)
-    for spine in big.spines.values():
-        spine.set_visible(True)
+    theme.frame_image(big)
     bar = fig.colorbar(image, ax=big, shrink=0.8, pad=0.02)
     bar.set_label("weight (blue < 0 < red)")
     for row, (label, ink) in enumerate(example_inputs()):
         ax = fig.add_subplot(grid[row, 1])
         ax.imshow(ink, cmap=theme.GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-        for spine in ax.spines.values():
-            spine.set_visible(True)
+        theme.frame_image(ax)
         z = float((weights * ink).sum())
         ax.set_title(f"{label}\nz = {z + 0.0:.1f}", fontsize=theme.FONT_SIZE - 4)
     return fig

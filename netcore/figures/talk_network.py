@@ -58,11 +58,7 @@ def draw_layers(ctx):
         ax.text(xs[-1] + 0.45, y, str(digit), ha="left", va="center", fontsize=theme.FONT_SIZE - 2)
     inset = ax.inset_axes([-0.2, -3.0, 2.2, 6.0], transform=ax.transData)
     inset.imshow(image, cmap=theme.GREY_CMAP, interpolation="nearest")
-    inset.set_xticks([])
-    inset.set_yticks([])
-    inset.grid(False)
-    for spine in inset.spines.values():
-        spine.set_visible(True)
+    theme.frame_image(inset)
     inset.set_title("input digit", fontsize=theme.FONT_SIZE - 2)
     ax.set_xlim(-0.5, xs[-1] + 1.2)
     ax.set_ylim(-SHOWN_PER_LAYER / 2 - 3.2, SHOWN_PER_LAYER / 2 + 0.5)
@@ -110,10 +106,8 @@ def draw_digit_grid(ctx):
             v = patch[i, j]
             right.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=theme.FONT_SIZE - 5,
                        color="white" if v > 0.5 else "black")
-    right.set_xticks([])
-    right.set_yticks([])
+    theme.frame_image(right)
     for spine in right.spines.values():
-        spine.set_visible(True)
         spine.set_color(theme.OKABE_ITO["vermillion"])
         spine.set_linewidth(3)
     right.set_title("zoomed: 0 = blank, 1 = full ink")

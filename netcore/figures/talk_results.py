@@ -65,11 +65,7 @@ def draw_noise(ctx):
     guess = int(outputs.argmax())
     fig, (left, right) = plt.subplots(1, 2, figsize=theme.WIDE, width_ratios=[1, 1.6], layout="constrained")
     left.imshow(image, cmap=theme.GREY_CMAP, vmin=0, vmax=255, interpolation="nearest")
-    left.set_xticks([])
-    left.set_yticks([])
-    left.grid(False)
-    for spine in left.spines.values():
-        spine.set_visible(True)
+    theme.frame_image(left)
     left.set_title("input: random pixels")
     colours = [theme.OKABE_ITO["vermillion"] if d == guess else theme.OKABE_ITO["sky_blue"] for d in range(len(outputs))]
     right.bar(range(len(outputs)), outputs, color=colours, edgecolor="black")

@@ -74,6 +74,15 @@ def use() -> Any:
     return plt
 
 
+def frame_image(ax: Any) -> None:
+    """Style axes that show an image: no ticks or grid, a thin frame all round."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+
+
 def symmetric_limits(values: np.ndarray, percentile: float = 100.0) -> tuple[float, float]:
     """(-m, m) with m = the given percentile of |value| (default: the maximum), so zero
     sits at the centre of a diverging map. A percentile below 100 keeps a few extreme
