@@ -77,7 +77,7 @@ def compute(ctx) -> dict[str, Any]:
         "epochs": cfg.epochs,
         "seed": cfg.seed,
         "train_seconds": round(model.train_seconds, 2),
-        "train_seconds_text": duration_text(model.train_seconds),
+        "train_seconds_text": f"{model.train_seconds:.1f} s",  # wall time: differs between two trainings
         "seconds_per_epoch": round(float(np.mean([h["seconds"] for h in model.history[1:]])), 3),
     }
     for name in EXTRA_MODULES:
@@ -85,17 +85,3 @@ def compute(ctx) -> dict[str, Any]:
             merge(facts, importlib.import_module(f"netcore.{name}").compute(ctx), f"netcore/{name}.py", "facts")
     return facts
 
-
-# Bounds for the spoken training time. Wall time differs from run to run, so the text
-# quotes a bound ("under 10 seconds") that two builds on one machine agree on, keeping
-# rebuilds byte-identical; the measured value stays in the fact `train_seconds`.
-_DURATION_BOUNDS = (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1800, 3600)
-
-
-def duration_text(seconds: float) -> str:
-    """A coarse, honest upper bound for a duration, in words a speaker can say."""
-    for bound in _DURATION_BOUNDS:
-        if seconds < bound:
-            return f"under {bound} seconds" if bound <= 90 else f"under {bound // 60} minutes"
-    hours = round(seconds / 3600)
-    return f"about {hours} hour{'s' if hours != 1 else ''}"

@@ -147,7 +147,10 @@ def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingR
                 raise problem
             result.history.append(record)
             result.snapshots.append(net.copy())
-            bar.set_postfix_str(f"epoch {epoch}: test accuracy {record['test_accuracy']:.2%}")
+            # The validation score, not the test score: what a speaker watches while tuning.
+            shown = record["validation_accuracy"] if record["validation_accuracy"] is not None else record["train_accuracy"]
+            label = "validation" if record["validation_accuracy"] is not None else "training"
+            bar.set_postfix_str(f"epoch {epoch}: {label} accuracy {shown:.2%}")
         bar.close()
     result.seconds = time.perf_counter() - start
     return result

@@ -234,11 +234,3 @@ def test_default_network_reaches_target_accuracy(tmp_path):
     assert art.facts["test_size"] == 10000
     assert art.facts["test_accuracy"] >= 0.960
 
-
-def test_spoken_training_time_is_a_stable_upper_bound() -> None:
-    from netcore.facts import duration_text
-
-    assert duration_text(7.2) == duration_text(8.9) == "under 10 seconds"
-    assert duration_text(10.0) == "under 15 seconds"
-    assert duration_text(100) == "under 2 minutes"
-    assert duration_text(3600 * 2.2) == "about 2 hours"

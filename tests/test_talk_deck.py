@@ -130,7 +130,7 @@ def test_the_built_numbers_come_from_the_facts(talk):
         f"{facts['parameter_count']:,}",
         f"{facts['test_size']:,}",
         f"{facts['test_errors']:,}",
-        facts["train_seconds_text"],
+        f"{facts['gradient_steps']:,}",
         facts["layers_text"],
     ):
         assert str(value) in everything, value
