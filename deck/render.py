@@ -52,7 +52,7 @@ class RenderedSlide:
     notes: Markup
     attributes: dict[str, str]
     classes: list[str]
-    formulas: list[Formula] = field(default_factory=list)
+    formulas: list[Formula] = field(default_factory=list)  # what KaTeX will render here (lint locates them itself)
     figures: list[str] = field(default_factory=list)
     demos: list[str] = field(default_factory=list)
 
@@ -96,13 +96,12 @@ class SlideRenderer:
         if len(parts) == 2:
             heading, parts[0] = _leading_heading(parts[0])
         columns = [Markup(to_html(part, stash, formulas)) for part in parts]
-        for formula in formulas:
-            formula.line_offset += slide.body_line
+        heading_html = Markup(to_html(heading, stash, formulas)) if heading else Markup("")
         notes_html = Markup(to_html(notes, Stash())) if notes else Markup("")
         attributes, classes = self._section_attributes(slide)
         return RenderedSlide(
             source=slide,
-            content=columns[0] if len(columns) == 1 else Markup(to_html(heading, stash, formulas)),
+            content=columns[0] if len(columns) == 1 else heading_html,
             columns=columns if len(columns) > 1 else [],
             notes=notes_html,
             attributes=attributes,
