@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from deck.config import DeckConfig
 from deck.errors import display_path
-from deck.pacing import expected_seconds
+from deck.pacing import slide_seconds
 from deck.render import RenderedSlide
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -27,7 +27,7 @@ def page_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["expected_seconds"] = expected_seconds  # stage hook: the speaker view's pacing
+    env.filters["slide_seconds"] = slide_seconds  # the speaker view's pacing, same sums as --report
     return env
 
 

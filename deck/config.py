@@ -25,7 +25,7 @@ THEMES_DIR = Path(__file__).resolve().parent.parent / "templates" / "theme"
 # A talk's source is a few kilobytes; megabytes mean a pasted dump, not slides.
 MAX_SOURCE_BYTES = 1_000_000
 _TEXT_KEYS = ("title", "subtitle", "author", "event", "date", "theme")
-_NUMBER_KEYS = ("target_minutes", "words_per_minute", "slide_word_budget")
+_NUMBER_KEYS = ("target_minutes", "words_per_minute", "slide_word_budget", "demo_minutes")
 _KNOWN_KEYS = (*_TEXT_KEYS, *_NUMBER_KEYS, "network", "slides", "originality", "allow_scripts")
 
 
@@ -43,6 +43,7 @@ class DeckConfig:
     target_minutes: float = 30.0
     words_per_minute: float = 130.0
     slide_word_budget: int = 40
+    demo_minutes: float = 0.0  # stage time a live demo takes beyond its notes
     allow_scripts: bool = False
     network: NetworkConfig = field(default_factory=NetworkConfig)
     slide_files: tuple[Path, ...] = ()
@@ -69,6 +70,7 @@ class DeckConfig:
             "theme": self.theme,
             "target_minutes": self.target_minutes,
             "words_per_minute": self.words_per_minute,
+            "demo_minutes": self.demo_minutes,
         }
 
 

@@ -55,18 +55,29 @@ def minutes_for(words: int, words_per_minute: float) -> float:
     return words / words_per_minute
 
 
-def expected_seconds(notes: str, words_per_minute: float) -> int:
-    """Whole seconds the speaker needs for one slide's notes (for the page)."""
-    return round(minutes_for(len(plain_words(notes)), words_per_minute) * 60)
+def has_demo(slide: Slide) -> bool:
+    """A live demo takes stage time that its notes do not describe word for word."""
+    return slide.layout == "demo" or "demo(" in slide.body
 
 
-def pace_slides(slides: list[Slide], words_per_minute: float) -> list[SlidePace]:
+def spoken_seconds(slide: Slide, words_per_minute: float, demo_minutes: float = 0.0) -> float:
+    """Time one slide needs: its notes at the speaking rate, plus the allowance for a demo."""
+    allowance = demo_minutes * 60 if has_demo(slide) else 0.0
+    return minutes_for(len(plain_words(slide.notes)), words_per_minute) * 60 + allowance
+
+
+def slide_seconds(slide: Slide, words_per_minute: float, demo_minutes: float = 0.0) -> int:
+    """Whole seconds for one slide, as the page gives them to the speaker view."""
+    return round(spoken_seconds(slide, words_per_minute, demo_minutes))
+
+
+def pace_slides(slides: list[Slide], words_per_minute: float, demo_minutes: float = 0.0) -> list[SlidePace]:
     return [
         SlidePace(
             slide=slide,
             note_words=len(plain_words(slide.notes)),
             slide_words=len(plain_words(slide.body)),
-            seconds=minutes_for(len(plain_words(slide.notes)), words_per_minute) * 60,
+            seconds=spoken_seconds(slide, words_per_minute, demo_minutes),
         )
         for slide in slides
     ]
@@ -99,7 +110,7 @@ def verdict(total_minutes: float, target_minutes: float, tolerance: float = 0.05
 def report(config: DeckConfig, slides: list[Slide]) -> str:
     """The pacing table the speaker reads before a rehearsal."""
     wpm = config.words_per_minute
-    paced = pace_slides(slides, wpm)
+    paced = pace_slides(slides, wpm, config.demo_minutes)
     groups = sections(paced)
     width = max([len("Section"), *(len(g.title) for g in groups)])
     lines = [
@@ -113,6 +124,9 @@ def report(config: DeckConfig, slides: list[Slide]) -> str:
     total = sum(g.minutes for g in groups)
     lines.append(f"{'Total':<{width}}  {len(paced):>6}  {total_words:>6}  {total:>7.1f}")
     lines.append("")
+    demos = sum(1 for item in paced if has_demo(item.slide))
+    if demos and config.demo_minutes:
+        lines.append(f"Minutes include {config.demo_minutes:g} min for each of the {demos} demo slides (demo_minutes in deck.yaml).")
     lines.append(f"Estimated {total:.1f} min against a target of {config.target_minutes:g} min: {verdict(total, config.target_minutes)}")
     silent = [item for item in paced if item.note_words == 0]
     if silent:

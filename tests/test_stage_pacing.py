@@ -8,12 +8,12 @@ import pytest
 
 from deck.config import DeckConfig
 from deck.pacing import (
-    expected_seconds,
     minutes_for,
     over_budget,
     pace_slides,
     report,
     sections,
+    slide_seconds,
     verdict,
 )
 from deck.sources import Slide
@@ -37,12 +37,22 @@ def test_minutes_at_the_speaking_rate() -> None:
         minutes_for(10, 0)
 
 
-def test_expected_seconds_counts_spoken_words_only() -> None:
+def test_slide_seconds_count_spoken_words_only() -> None:
     # 65 words at 130 a minute is half a minute; math and Jinja are not read out word by word.
     notes = " ".join(["word"] * 65) + " $x^2 + y^2$ {{ net.test_accuracy_percent }}"
-    assert expected_seconds(notes, 130) == 30
-    assert expected_seconds("", 130) == 0
-    assert expected_seconds("one two three", 60) == 3
+    assert slide_seconds(Slide(file=A, line=1, h=0, v=0, notes=notes), 130) == 30
+    assert slide_seconds(slide(A, 1, 0), 130) == 0
+    assert slide_seconds(slide(A, 1, 3), 60) == 3
+
+
+def test_demo_slides_get_their_allowance() -> None:
+    demo_layout = slide(A, 1, 65, layout="demo")
+    demo_call = slide(A, 9, 65, body='{{ demo("neuron") }}')
+    plain = slide(A, 20, 65)
+    assert [slide_seconds(s, 130, 0.75) for s in (demo_layout, demo_call, plain)] == [75, 75, 30]
+    assert slide_seconds(demo_layout, 130) == 30  # no allowance unless deck.yaml asks for one
+    paced = pace_slides([demo_layout, plain], 130, demo_minutes=1.0)
+    assert [p.seconds for p in paced] == [90.0, 30.0]
 
 
 def test_sections_start_at_section_slides_and_at_each_file() -> None:
