@@ -25,61 +25,8 @@ CLIENT_PATH = "/__deck__/live.js"
 EVENTS_PATH = "/__deck__/events"
 KEEPALIVE_SECONDS = 15.0
 
-# Reloads on a new build (reveal's hash keeps the slide), shows build errors on top of the last good deck.
-CLIENT_JS = r"""
-(function () {
-  "use strict";
-  var script = document.currentScript;
-  var loaded = Number(script && script.getAttribute("data-build"));
-  var overlay = null;
-
-  function show(message) {
-    if (!overlay) {
-      overlay = document.createElement("div");
-      overlay.id = "deck-build-error";
-      overlay.setAttribute("role", "alert");
-      overlay.style.cssText = "position:fixed;left:0;right:0;top:0;z-index:2147483647;" +
-        "padding:14px 20px;background:#b3261e;color:#fff;font:16px/1.4 ui-monospace,Menlo,Consolas,monospace;" +
-        "white-space:pre-wrap;box-shadow:0 2px 12px rgba(0,0,0,.4)";
-      document.body.appendChild(overlay);
-    }
-    overlay.textContent = "Build failed; showing the last good deck.\n" + message;
-  }
-
-  function hide() {
-    if (overlay) {
-      overlay.remove();
-      overlay = null;
-    }
-  }
-
-  /* reveal writes the slide into the URL only after a pause; write it now so the reload lands here. */
-  function keepPosition() {
-    if (!window.Reveal || !Reveal.isReady || !Reveal.isReady()) {
-      return;
-    }
-    var at = Reveal.getIndices();
-    var hash = "#/" + at.h + "/" + (at.v || 0) + (typeof at.f === "number" ? "/" + at.f : "");
-    window.history.replaceState(null, "", window.location.pathname + window.location.search + hash);
-  }
-
-  var events = new EventSource("/__deck__/events");
-  events.addEventListener("state", function (event) {
-    var state = JSON.parse(event.data);
-    if (state.build !== loaded) {
-      keepPosition();
-      window.location.reload();
-      return;
-    }
-    if (state.error) {
-      show(state.error);
-    } else {
-      hide();
-    }
-  });
-  window.DeckLive = { build: loaded, events: events };
-})();
-"""
+# The browser half of watch mode lives with the other front-end code, in templates/.
+CLIENT_JS = (Path(__file__).resolve().parent.parent / "templates" / "live" / "reload.js").read_text(encoding="utf-8")
 
 PLACEHOLDER_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Waiting for the first build</title></head>
