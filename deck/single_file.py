@@ -31,29 +31,8 @@ KATEX_FILES = (
     "vendor/katex/dist/contrib/auto-render.min.js",
 )
 KATEX_CSS = "vendor/katex/dist/katex.min.css"
-# Same options as reveal's KaTeX plugin, with KaTeX already on the page: nothing to fetch.
-INLINE_MATH_PLUGIN = """
-window.RevealMath = window.RevealMath || {};
-window.RevealMath.KaTeX = function () {
-  return {
-    id: "katex",
-    init: function (deck) {
-      var options = Object.assign({
-        delimiters: [
-          {left: "$$", right: "$$", display: true},
-          {left: "$", right: "$", display: false},
-          {left: "\\\\(", right: "\\\\)", display: false},
-          {left: "\\\\[", right: "\\\\]", display: true}
-        ],
-        ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code"]
-      }, deck.getConfig().katex || {});
-      delete options.local; delete options.version; delete options.extensions;
-      function render() { renderMathInElement(deck.getSlidesElement(), options); deck.layout(); }
-      if (deck.isReady()) { render(); } else { deck.on("ready", render); }
-    }
-  };
-};
-"""
+# Replaces reveal's KaTeX plugin in the single file; it lives with the other front-end code.
+INLINE_MATH_PLUGIN = (Path(__file__).resolve().parent.parent / "templates" / "single" / "math.js").read_text(encoding="utf-8")
 
 _STYLESHEET = re.compile(r"""<link\s+rel="stylesheet"\s+href="([^"]+)"\s*/?>""")
 _SCRIPT = re.compile(r"""<script\s+src="([^"]+)"\s*>\s*</script>""")
