@@ -17,12 +17,13 @@ small gap so that one swapped or dropped word does not split a long copy.
 
 from __future__ import annotations
 
+
 import html.parser
 import re
 import sys
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -426,39 +427,15 @@ def format_findings(findings: Sequence[Finding], color: bool | None = None) -> s
 # Stand-alone use (the deck CLI calls check_originality with parsed units)
 
 
-_SLIDE_SEP = re.compile(r"^(---|--)\s*$")
-_NOTE = re.compile(r"^\s*notes?:\s*$", re.I)
+def units_from_markdown(path: Path) -> list[TextUnit]:
+    """Slide and notes units of one loose slide file, split by the deck's own parser.
 
-
-def units_from_markdown(path: Path, display: str | None = None) -> list[TextUnit]:
-    """Split a slide file into slide and notes units by the deck's syntax.
-
-    Used when checking loose Markdown files without building the deck; the
-    build passes the units of its own parsed deck instead.
+    Used when checking Markdown files without building the deck; the build
+    passes the units of its parsed deck instead.
     """
-    name = display or str(path)
-    units: list[TextUnit] = []
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    kind, start, buf = "slide", 1, []
-    fence = False
+    from deck.sources import parse_files
 
-    def flush() -> None:
-        if any(s.strip() for s in buf):
-            units.append(TextUnit(name, start, kind, "\n".join(buf)))
-
-    for number, line in enumerate(lines, 1):
-        if line.lstrip().startswith(("```", "~~~")):
-            fence = not fence
-        if not fence and _SLIDE_SEP.match(line):
-            flush()
-            kind, start, buf = "slide", number + 1, []
-        elif not fence and kind == "slide" and _NOTE.match(line):
-            flush()
-            kind, start, buf = "notes", number + 1, []
-        else:
-            buf.append(line)
-    flush()
-    return units
+    return [replace(unit, file=str(path)) for unit in units_from_slides(parse_files([Path(path)]))]
 
 
 def units_from_slides(slides: Iterable[Any]) -> list[TextUnit]:
