@@ -68,23 +68,30 @@ def _converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
 
 
+def next_fence(fence: str | None, line: str) -> str | None:
+    """The code fence open after ``line`` (None outside code), given the one open before it.
+
+    Every reader of slide text (the splitter, the notes finder, the math guard)
+    must agree on where code starts and ends, so they all step through this.
+    """
+    if fence is None:
+        opening = _FENCE.match(line)
+        return opening.group(1) if opening else None
+    closing = line.strip()
+    if closing.startswith(fence[0] * len(fence)) and not closing.strip(fence[0]):
+        return None
+    return fence
+
+
 def _protect(source: str, stash: Stash, formulas: list[Formula] | None) -> str:
     """Stash math outside code blocks and code spans; leave everything else alone."""
     segments: list[tuple[bool, int, list[str]]] = []  # (is code, first line, lines)
     fence: str | None = None
     for number, line in enumerate(source.split("\n")):
-        opening = _FENCE.match(line)
-        if fence is None and opening:
-            fence = opening.group(1)
-            segments.append((True, number, [line]))
-            continue
-        if fence is not None:
-            segments[-1][2].append(line)
-            if line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
-                fence = None
-            continue
-        if not segments or segments[-1][0]:
-            segments.append((False, number, []))
+        before, fence = fence, next_fence(fence, line)
+        in_code = before is not None or fence is not None
+        if not segments or segments[-1][0] != in_code or (before is None and fence is not None):
+            segments.append((in_code, number, []))
         segments[-1][2].append(line)
     return "\n".join(
         "\n".join(lines) if is_code else _protect_prose("\n".join(lines), stash, formulas, first)

@@ -19,6 +19,7 @@ import yaml
 
 from deck.config import did_you_mean, read_text
 from deck.errors import DeckError
+from deck.markup import next_fence
 
 LAYOUTS = ("bullets", "title", "section", "figure", "two-columns", "full-bleed", "demo")
 TRANSITIONS = ("none", "fade", "slide", "convex", "concave", "zoom")
@@ -27,7 +28,6 @@ OPTION_KEYS = ("layout", "id", "class", "background", "transition")
 _HORIZONTAL = re.compile(r"^---\s*$")
 _VERTICAL = re.compile(r"^--\s*$")
 _NOTES = re.compile(r"^Notes?:\s*(.*)$")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _SLIDE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
@@ -76,15 +76,13 @@ def split_file(path: Path, text: str) -> list[tuple[list[tuple[int, str]], bool]
     fence: str | None = None
     fence_line = 0
     for number, line in enumerate(text.splitlines(), start=1):
-        opening = _FENCE.match(line)
-        if fence is None and opening:
-            fence, fence_line = opening.group(1), number
-        elif fence is not None and line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
-            fence = None
-        elif fence is None and _HORIZONTAL.match(line):
+        before, fence = fence, next_fence(fence, line)
+        if before is None and fence is not None:
+            fence_line = number
+        elif before is None and _HORIZONTAL.match(line):
             chunks.append(([], False))
             continue
-        elif fence is None and _VERTICAL.match(line):
+        elif before is None and _VERTICAL.match(line):
             chunks.append(([], True))
             continue
         chunks[-1][0].append((number, line))
@@ -110,12 +108,8 @@ def _parse_chunk(path: Path, lines: list[tuple[int, str]], h: int, v: int) -> Sl
     target = body
     fence: str | None = None
     for number, text in lines:
-        opening = _FENCE.match(text)
-        if opening and fence is None:
-            fence = opening.group(1)
-        elif fence and text.strip().startswith(fence[0] * len(fence)) and not text.strip().strip(fence[0]):
-            fence = None
-        elif fence is None and target is body and (match := _NOTES.match(text)):
+        before, fence = fence, next_fence(fence, text)
+        if before is None and fence is None and target is body and (match := _NOTES.match(text)):
             target = notes
             slide.notes_line = number
             if match.group(1).strip():
