@@ -27,18 +27,16 @@ from deck.config import DeckConfig, did_you_mean, read_config, read_text
 from deck.errors import DeckError, display_path
 from deck.markup import Formula, Stash, plain_words, to_html
 from deck.paths import inside
-from deck.render import DEMOS
+from deck.render import DEMOS, IMAGE_REFERENCE, RAW_SCRIPT
 from deck.sources import Slide
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 KATEX_JS = PROJECT_DIR / "node_modules" / "katex" / "dist" / "katex.js"
 
-_FIGURE_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _FIGURE_CALL = re.compile(r"\bfigure\(\s*(?P<q>['\"])(?P<name>[^'\"]+)(?P=q)(?P<rest>[^)]*)\)")
 _DEMO_CALL = re.compile(r"\bdemo\(\s*(?P<q>['\"])(?P<name>[^'\"]+)(?P=q)")
 _EMPTY_ALT = re.compile(r"\balt\s*=\s*(['\"])\s*\1")
 _LINK = re.compile(r"\]\(#/(?P<md>[^)\s]*)\)|href=(['\"])#/(?P<html>[^'\"]*)\2")
-_SCRIPT = re.compile(r"<\s*script\b", re.I)
 _NET_FACT = re.compile(r"\bnet\.([A-Za-z_]\w*)")
 
 # KaTeX runs once per lint, on every formula, in a single node process.
@@ -238,7 +236,7 @@ def _check_links(slide: Slide, text: str, first: int, ids: set[str], slides: Seq
 
 
 def _check_scripts(slide: Slide, text: str, first: int, kind: str, findings: list[Finding]) -> None:
-    for match in _SCRIPT.finditer(text):
+    for match in RAW_SCRIPT.finditer(text):
         findings.append(_finding(slide.file, _where(slide, text, first, match.start()), "error",
                                  f"raw <script> in {'speaker notes' if kind == 'notes' else 'slide text'} "
                                  "(put interactive code in a demo, or set 'allow_scripts: true' in deck.yaml)"))
@@ -247,7 +245,7 @@ def _check_scripts(slide: Slide, text: str, first: int, kind: str, findings: lis
 def _check_figures(slide: Slide, names: set[str] | None, config: DeckConfig | None, findings: list[Finding]) -> None:
     text, first = slide.body, slide.body_line
     used: list[tuple[str, int, bool]] = []  # (name, line, alt given empty)
-    for match in _FIGURE_IMAGE.finditer(text):
+    for match in IMAGE_REFERENCE.finditer(text):
         if match.group("src").startswith("figure:"):
             used.append((match.group("src").removeprefix("figure:"), _where(slide, text, first, match.start()), False))
     for match in _FIGURE_CALL.finditer(text):
@@ -278,7 +276,7 @@ def _check_demos(slide: Slide, names: set[str] | None, findings: list[Finding]) 
 def _check_images(slide: Slide, config: DeckConfig | None, findings: list[Finding]) -> None:
     text, first = slide.body, slide.body_line
     project = config.project_dir if config else slide.file.parent.parent
-    for match in _FIGURE_IMAGE.finditer(text):
+    for match in IMAGE_REFERENCE.finditer(text):
         src, alt = match.group("src"), match.group("alt")
         if src.startswith("figure:"):
             continue

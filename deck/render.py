@@ -24,8 +24,8 @@ from deck.paths import inside
 from deck.sources import Slide
 
 DEMOS = ("draw-digit", "neuron", "descent", "backprop", "replay")
-_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"(?P<title>[^\"]*)\")?\)")
-_SCRIPT = re.compile(r"<\s*script\b", re.I)
+IMAGE_REFERENCE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"(?P<title>[^\"]*)\")?\)")
+RAW_SCRIPT = re.compile(r"<\s*script\b", re.I)
 _COLUMN_BREAK = re.compile(r"^\|\|\|\s*$", re.M)
 _COLOUR = re.compile(r"^(#[0-9A-Fa-f]{3,8}|[a-z]+|(rgb|rgba|hsl|hsla)\([^)]*\))$")
 
@@ -194,7 +194,7 @@ class SlideRenderer:
             caption = f"<figcaption>{escape(title)}</figcaption>" if title else ""
             return stash.put(f'<figure class="figure"><img src="{escape(target)}" alt="{escape(alt)}">{caption}</figure>')
 
-        return _IMAGE.sub(replace, body)
+        return IMAGE_REFERENCE.sub(replace, body)
 
     def media_path(self, src: str, slide: Slide, line: int) -> str:
         """Check a speaker's image reference and schedule the file for copying."""
@@ -241,7 +241,7 @@ class SlideRenderer:
         if self.config.allow_scripts:
             return
         for text, first, where in ((body, slide.body_line, "slide text"), (notes, slide.notes_line, "speaker notes")):
-            match = _SCRIPT.search(text)
+            match = RAW_SCRIPT.search(text)
             if match:
                 line = first + text.count("\n", 0, match.start())
                 raise DeckError(slide.file, line, f"raw <script> in {where}", "put interactive code in a demo, or set 'allow_scripts: true' in deck.yaml")
