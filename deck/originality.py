@@ -17,7 +17,6 @@ small gap so that one swapped or dropped word does not split a long copy.
 
 from __future__ import annotations
 
-
 import html.parser
 import re
 import sys

@@ -13,7 +13,6 @@ import importlib
 import json
 import pkgutil
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 

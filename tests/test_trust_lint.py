@@ -7,7 +7,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 
 from deck import lint as lint_mod
 from deck.lint import check, collect, exit_status, format_findings, lint

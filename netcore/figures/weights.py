@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 
 from netcore.figures.registry import FigureSpec, register
 
