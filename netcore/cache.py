@@ -43,7 +43,7 @@ def source_digest(*paths: Path) -> str:
 
 # Modules whose code determines the trained network; editing a figure module
 # must not retrain, so the figures and exports are keyed separately.
-TRAINING_MODULES = ("activations.py", "costs.py", "network.py", "training.py", "data.py", "idx.py", "config.py")
+TRAINING_MODULES = ("activations.py", "costs.py", "network.py", "step.py", "training.py", "data.py", "idx.py", "config.py")
 
 
 def training_code_version() -> str:

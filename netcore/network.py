@@ -5,15 +5,14 @@ Layer l has weights W[l] of shape (out, in) and biases b[l] of shape (out,), so
     z = a_prev @ W.T + b,   a = f(z)
 is the row-wise form of the textbook a = f(W a_prev + b).
 
-Memory layout: W is stored column-major (Fortran order), so the W.T used in
-every product is a contiguous (in, out) block; OpenBLAS multiplies the skinny
-(batch, 784) x (784, 16) case markedly faster that way. Shapes and values are
-unaffected.
+This is the readable reference. Training runs netcore.step, which computes the
+same step with preallocated buffers; tests/test_netcore_step.py holds the two
+together.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -26,8 +25,6 @@ class Network:
     activations: list[str]  # one per weight layer
     weights: list[np.ndarray]
     biases: list[np.ndarray]
-    # Set by flatten(): every weight, then every bias, in one contiguous buffer.
-    flat: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def initialise(cls, layers: list[int], activation_names: list[str], rng: np.random.Generator) -> "Network":
@@ -39,7 +36,7 @@ class Network:
         weights, biases = [], []
         for fan_in, fan_out, name in zip(layers[:-1], layers[1:], activation_names):
             std = np.sqrt(2.0 / fan_in) if name == "relu" else np.sqrt(2.0 / (fan_in + fan_out))
-            weights.append(np.asfortranarray(rng.normal(0.0, std, size=(fan_out, fan_in))))
+            weights.append(rng.normal(0.0, std, size=(fan_out, fan_in)))
             biases.append(np.zeros(fan_out))
         return cls(list(layers), list(activation_names), weights, biases)
 
@@ -54,33 +51,6 @@ class Network:
     @property
     def bias_count(self) -> int:
         return sum(b.size for b in self.biases)
-
-    def flatten(self) -> np.ndarray:
-        """Move all parameters into one buffer; weights and biases become views of it.
-
-        A mini-batch step then updates every parameter with two vector operations
-        instead of several per layer, which matters when a step takes microseconds.
-        Values (and so training results) are unchanged.
-        """
-        if self.flat is not None and np.shares_memory(self.flat, self.weights[0]):
-            return self.flat
-        flat = np.empty(self.parameter_count)
-        weights, biases = self.parameter_views(flat)
-        for view, w in zip(weights + biases, self.weights + self.biases):
-            view[...] = w
-        self.weights, self.biases, self.flat = weights, biases, flat
-        return flat
-
-    def parameter_views(self, flat: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Views of a flat buffer shaped like the weights (F-ordered) and biases."""
-        weights, biases, offset = [], [], 0
-        for fan_in, fan_out in zip(self.layers[:-1], self.layers[1:]):
-            weights.append(flat[offset : offset + fan_in * fan_out].reshape(fan_in, fan_out).T)
-            offset += fan_in * fan_out
-        for fan_out in self.layers[1:]:
-            biases.append(flat[offset : offset + fan_out])
-            offset += fan_out
-        return weights, biases
 
     def forward(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Return (zs, activations); activations[0] is the input itself."""
@@ -99,14 +69,11 @@ class Network:
         """Most active output neuron per row, in chunks to bound memory."""
         return np.concatenate([self.feedforward(x[i : i + chunk]).argmax(axis=1) for i in range(0, len(x), chunk)])
 
-    def backprop(
-        self, x: np.ndarray, y: np.ndarray, cost_name: str, out: tuple[list[np.ndarray], list[np.ndarray]] | None = None
-    ) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    def backprop(self, x: np.ndarray, y: np.ndarray, cost_name: str) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
         """Gradients of the mean cost over the rows of (x, y), plus the output activations.
 
         delta = dC/dz for one layer; moving back one layer multiplies by W and by f'(z).
         The sum over examples happens inside the matrix product delta.T @ a_prev.
-        `out` (e.g. parameter_views of a gradient buffer) receives the gradients in place.
         """
         zs, acts = self.forward(x)
         n = len(x)
@@ -117,18 +84,15 @@ class Network:
             cost = costs.get(cost_name, output.name)
             delta = output.backward(zs[-1], acts[-1], cost.gradient(acts[-1], y))
         delta = delta / n
-        grad_w, grad_b = out if out is not None else ([np.empty(0)] * len(self.weights), [np.empty(0)] * len(self.weights))
+        grad_w: list[np.ndarray] = [np.empty(0)] * len(self.weights)
+        grad_b: list[np.ndarray] = [np.empty(0)] * len(self.weights)
         for l in range(len(self.weights) - 1, -1, -1):
-            if out is None:
-                grad_w[l] = (acts[l].T @ delta).T  # F-ordered like the weights
-                grad_b[l] = delta.sum(axis=0)
-            else:
-                np.matmul(acts[l].T, delta, out=grad_w[l].T)
-                np.sum(delta, axis=0, out=grad_b[l])
+            grad_w[l] = delta.T @ acts[l]
+            grad_b[l] = delta.sum(axis=0)
             if l > 0:
                 hidden = activations.get(self.activations[l - 1])
                 delta = hidden.backward(zs[l - 1], acts[l], delta @ self.weights[l])
         return grad_w, grad_b, acts[-1]
 
     def copy(self) -> "Network":
-        return Network(list(self.layers), list(self.activations), [np.copy(w, order="K") for w in self.weights], [b.copy() for b in self.biases])
+        return Network(list(self.layers), list(self.activations), [w.copy() for w in self.weights], [b.copy() for b in self.biases])

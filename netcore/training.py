@@ -20,6 +20,7 @@ from netcore.config import NetworkConfig
 from netcore.data import Dataset, as_inputs
 from netcore.errors import ConfigError, DataError, DivergenceError
 from netcore.network import Network
+from netcore.step import TRAINING_DTYPE, MiniBatchSgd
 
 CHECK_EVERY = 100  # batches between cheap NaN checks inside an epoch
 EXPLODED = 1.5  # a training cost this much above the random start's means divergence
@@ -119,10 +120,11 @@ def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingR
     shuffler = np.random.default_rng(shuffle_seed)
     images = data.train_images.reshape(len(data.train_images), -1)
     labels = data.train_labels
-    targets = np.eye(cfg.layers[-1])[labels]  # one-hot rows: the outputs we want
+    targets = np.eye(cfg.layers[-1], dtype=TRAINING_DTYPE)[labels]  # one-hot rows: the outputs we want
     n = len(images)
     batches = math.ceil(n / cfg.batch_size)
 
+    sgd = MiniBatchSgd(net, images, targets, cfg.cost, cfg.batch_size, cfg.weight_decay)
     start = time.perf_counter()
     result = TrainingResult(net)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -133,7 +135,7 @@ def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingR
             epoch_start = time.perf_counter()
             rate = cfg.learning_rate_at(epoch - 1)
             order = shuffler.permutation(n)
-            for k, out in enumerate(sgd_epoch(net, images, targets, order, cfg, rate)):
+            for k, out in enumerate(sgd.epoch(order, rate)):
                 if k % CHECK_EVERY == 0:
                     if not np.isfinite(out).all():
                         bar.close()
@@ -154,27 +156,6 @@ def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingR
         bar.close()
     result.seconds = time.perf_counter() - start
     return result
-
-
-def sgd_epoch(net: Network, images: np.ndarray, targets: np.ndarray, order: np.ndarray, cfg: NetworkConfig, rate: float):
-    """One pass over the data in mini-batches of `order`; yields each batch's outputs.
-
-    images are uint8 rows (n, 784); each batch is scaled to [0, 1] on the fly.
-    A generator, so the caller can watch for NaN without slowing the loop.
-    """
-    shrink = 1.0 - rate * cfg.weight_decay
-    params = net.flatten()
-    weights = params[: net.weight_count]  # weight decay shrinks weights, never biases
-    grads = np.empty_like(params)
-    grad_views = net.parameter_views(grads)
-    for start in range(0, len(order), cfg.batch_size):
-        idx = order[start : start + cfg.batch_size]
-        _, _, out = net.backprop(images[idx] * (1.0 / 255.0), targets[idx], cfg.cost, out=grad_views)
-        if cfg.weight_decay:
-            weights *= shrink
-        np.multiply(grads, rate, out=grads)
-        params -= grads
-        yield out
 
 
 def _progress_bar(total: int, enabled: bool):

@@ -62,21 +62,3 @@ def test_parameter_count_of_default_network():
     assert net.bias_count == 16 + 16 + 10
     assert net.parameter_count == 13002
     assert net.weights[0].shape == (16, 784)
-
-
-def test_weight_decay_step_is_gradient_of_l2_penalty():
-    """One SGD step with weight_decay equals a step on cost + (wd/2)|w|^2 (biases not decayed)."""
-    from netcore.config import NetworkConfig
-    from netcore.training import sgd_epoch
-
-    rng = np.random.default_rng(5)
-    cfg = NetworkConfig(layers=(6, 4, 3), batch_size=8, weight_decay=0.01)
-    net = Network.initialise([6, 4, 3], cfg.activations, rng)
-    x = rng.integers(0, 256, size=(8, 6)).astype(np.uint8)
-    y = np.eye(3)[rng.integers(0, 3, size=8)]
-    grad_w, grad_b, _ = net.backprop(x / 255.0, y, cfg.cost)
-    expected_w = [w - 0.5 * (g + 0.01 * w) for w, g in zip(net.weights, grad_w)]
-    expected_b = [b - 0.5 * g for b, g in zip(net.biases, grad_b)]
-    list(sgd_epoch(net, x, y, np.arange(8), cfg, rate=0.5))
-    for got, want in zip(net.weights + net.biases, expected_w + expected_b):
-        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)

@@ -224,6 +224,16 @@ def test_cli_train_and_config_error(small_cfg, built, tmp_path):
     assert run.stderr.strip() == f"{deck}: network.epochz: unknown network setting; did you mean 'epochs'?"
 
 
+def test_model_cache_key_covers_every_module_training_runs():
+    """Editing any module that shapes the trained weights must retrain; errors.py only words messages."""
+    from netcore.cache import TRAINING_MODULES
+
+    probe = "import sys, netcore.training; print(' '.join(m for m in sys.modules if m.startswith('netcore.')))"
+    loaded = subprocess.run([sys.executable, "-c", probe], check=True, cwd=ROOT, capture_output=True, text=True).stdout.split()
+    needed = {name.split(".")[1] + ".py" for name in loaded} - {"errors.py"}
+    assert needed <= set(TRAINING_MODULES), needed - set(TRAINING_MODULES)
+
+
 @pytest.mark.slow
 def test_default_network_reaches_target_accuracy(tmp_path):
     """The talk's claim: >= 96.0% of the 10,000 test digits with 784-16-16-10."""
