@@ -41,9 +41,9 @@ class NetworkConfig:
     cost: str = "cross_entropy"
     learning_rate: float = 0.2
     lr_decay: float = 0.9
-    weight_decay: float = 3e-4
+    weight_decay: float = 1e-3
     batch_size: int = 32
-    epochs: int = 20
+    epochs: int = 30
     seed: int = 0
     validation_size: int = 10_000
     data_dir: str | None = field(default=None)
