@@ -77,15 +77,17 @@ class MiniBatchSgd:
 
     def sync(self) -> None:
         """Write the trained parameters into the network, undoing the first block's 1/255."""
-        for l, (block, w, b) in enumerate(zip(self.blocks, self.net.weights, self.net.biases)):
-            scale = PIXEL_MAX if l == 0 else 1.0
+        for block, w, b, scale in zip(self.blocks, self.net.weights, self.net.biases, self._storage_scales()):
             w[...] = block[:-1].T.astype(np.float64) * scale
             b[...] = block[-1].astype(np.float64) * scale
 
     def _load(self) -> None:
-        for l, (block, w, b) in enumerate(zip(self.blocks, self.net.weights, self.net.biases)):
-            scale = PIXEL_MAX if l == 0 else 1.0
+        for block, w, b, scale in zip(self.blocks, self.net.weights, self.net.biases, self._storage_scales()):
             block[:-1], block[-1] = w.T / scale, b / scale
+
+    def _storage_scales(self) -> list[float]:
+        """Each block holds its layer's parameters divided by this: 255 for the first, else 1."""
+        return [PIXEL_MAX] + [1.0] * (len(self.blocks) - 1)
 
     def _program(self, n: int, rate: float) -> "_StepProgram":
         """The step program for batches of n examples (made once), set to this learning rate."""
@@ -150,8 +152,7 @@ def _forward(name: str, z: np.ndarray, a: np.ndarray) -> list[Callable[[], objec
         top, total = np.empty((1, z.shape[1]), z.dtype), np.empty((1, z.shape[1]), z.dtype)
         return [partial(np.maximum.reduce, z, 0, None, top, True), partial(np.subtract, z, top, a), partial(np.exp, a, a),
                 partial(np.add.reduce, a, 0, None, total, True), partial(np.divide, a, total, a)]
-    function = activations.get(name).forward
-    return [lambda: np.copyto(a, function(z.T).T)]
+    raise ValueError(f"no step program for the activation {name!r}")
 
 
 def _backward(name: str, z: np.ndarray, a: np.ndarray, grad: np.ndarray) -> list[Callable[[], object]]:
@@ -162,8 +163,7 @@ def _backward(name: str, z: np.ndarray, a: np.ndarray, grad: np.ndarray) -> list
     if name == "sigmoid":  # grad * a * (1 - a)
         spare = np.empty_like(a)
         return [partial(np.subtract, 1.0, a, spare), partial(np.multiply, grad, a, grad), partial(np.multiply, grad, spare, grad)]
-    backward = activations.get(name).backward
-    return [lambda: np.copyto(grad, backward(z.T, a.T, grad.T).T)]
+    raise ValueError(f"no step program for the hidden activation {name!r}")
 
 
 def _output_delta(cost_name: str, name: str, z: np.ndarray, a: np.ndarray, y: np.ndarray, delta: np.ndarray) -> list[Callable[[], object]]:
