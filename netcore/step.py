@@ -45,15 +45,16 @@ class MiniBatchSgd:
 
     The network's parameters are read once, here, and written back after every epoch.
 
-    images: uint8 rows (n, pixels). targets: the wanted outputs, one row per image.
+    images: uint8 rows (n, pixels). labels: each image's class; the wanted output is
+    that class's one-hot vector.
     weight_decay: L2 strength; it shrinks the weights, never the biases.
     """
 
-    def __init__(self, net: Network, images: np.ndarray, targets: np.ndarray, cost: str, batch_size: int,
+    def __init__(self, net: Network, images: np.ndarray, labels: np.ndarray, cost: str, batch_size: int,
                  weight_decay: float = 0.0, dtype: type = TRAINING_DTYPE):
         self.net, self.images, self.batch_size, self.weight_decay = net, images, batch_size, weight_decay
         self.dtype = dtype
-        self.targets_by_column = np.ascontiguousarray(targets.T, dtype=dtype)
+        self.targets_by_column = np.take(np.eye(net.layers[-1], dtype=dtype), labels, axis=1)  # one-hot columns
         self.cost = cost
         shapes = [(fan_in + 1, fan_out) for fan_in, fan_out in zip(net.layers[:-1], net.layers[1:])]
         self.params, self.blocks = _blocks(shapes, dtype)

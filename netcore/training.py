@@ -20,7 +20,7 @@ from netcore.config import NetworkConfig
 from netcore.data import Dataset, as_inputs
 from netcore.errors import ConfigError, DataError, DivergenceError
 from netcore.network import Network
-from netcore.step import TRAINING_DTYPE, MiniBatchSgd
+from netcore.step import MiniBatchSgd
 
 CHECK_EVERY = 100  # batches between cheap NaN checks inside an epoch
 EXPLODED = 1.5  # a training cost this much above the random start's means divergence
@@ -119,12 +119,10 @@ def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingR
     net = Network.initialise(list(cfg.layers), cfg.activations, np.random.default_rng(init_seed))
     shuffler = np.random.default_rng(shuffle_seed)
     images = data.train_images.reshape(len(data.train_images), -1)
-    labels = data.train_labels
-    targets = np.eye(cfg.layers[-1], dtype=TRAINING_DTYPE)[labels]  # one-hot rows: the outputs we want
     n = len(images)
     batches = math.ceil(n / cfg.batch_size)
 
-    sgd = MiniBatchSgd(net, images, targets, cfg.cost, cfg.batch_size, cfg.weight_decay)
+    sgd = MiniBatchSgd(net, images, data.train_labels, cfg.cost, cfg.batch_size, cfg.weight_decay)
     start = time.perf_counter()
     result = TrainingResult(net)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
