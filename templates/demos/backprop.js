@@ -129,23 +129,17 @@
       render();
     }
 
-    /** Which quantities the current stage has revealed. */
-    function shown(kind, l) {
-      if (kind === "a" && l === 0) return true;
-      if (kind === "z" || kind === "a") return stage >= l;
-      if (kind === "C") return stage >= L + 1;
-      if (kind === "dC/da") return l === L ? stage >= L + 2 : stage >= L + 2 + (L - l);
-      // dz, dw, db, fd and dC/da_{l-1} of layer l appear together
-      return stage >= L + 2 + (L - l + 1);
+    /** The stage at which a quantity appears: forward pass, cost, then backwards layer by layer. */
+    function revealedAt(kind, l) {
+      if (kind === "a" && l === 0) return -1;   // the input is there from the start
+      if (kind === "z" || kind === "a") return l;
+      if (kind === "C") return L + 1;
+      if (kind === "dC/da") return 2 * L + 2 - l;
+      // dz, dw, db and fd of layer l appear together, one stage after its dC/da
+      return 2 * L + 3 - l;
     }
-    function isNew(kind, l) {
-      if (!shown(kind, l)) return false;
-      var s = stage;
-      stage = s - 1;
-      var before = shown(kind, l);
-      stage = s;
-      return !before;
-    }
+    function shown(kind, l) { return stage >= revealedAt(kind, l); }
+    function isNew(kind, l) { return stage === revealedAt(kind, l); }
 
     function setCell(key, show, value, fresh) {
       var td = cells[key];
@@ -166,8 +160,7 @@
       for (var l = 0; l <= L; l++) {
         setCell("z" + l, l > 0 && shown("z", l), l > 0 ? f.z[l] : null, isNew("z", l));
         setCell("a" + l, shown("a", l), f.a[l], isNew("a", l));
-        var daShown = l === L ? shown("dC/da", L) : (l >= 1 ? shown("dC/da", l) : shown("dC/dz", 1));
-        setCell("dC/da" + l, daShown, g.dA[l], l === L ? isNew("dC/da", L) : (l >= 1 ? isNew("dC/da", l) : isNew("dC/dz", 1)));
+        setCell("dC/da" + l, shown("dC/da", l), g.dA[l], isNew("dC/da", l));
         ["dC/dz", "dC/dw", "dC/db", "fd-w", "fd-b"].forEach(function (k) {
           var val = l === 0 ? null : { "dC/dz": g.dZ[l], "dC/dw": g.dW[l], "dC/db": g.dB[l], "fd-w": s.fdW[l], "fd-b": s.fdB[l] }[k];
           setCell(k + l, l > 0 && shown("dC/dz", l), val, l > 0 && isNew("dC/dz", l));
@@ -231,7 +224,7 @@
         gx.fillText(val === null ? "?" : val.toFixed(3), xs[i], cy);
         gx.font = "16px sans-serif"; gx.fillStyle = "#f4f4f4";
         gx.fillText(isCost ? "C" : (i === 0 ? "x = a₀" : "a" + sub(i)), xs[i], cy + R + 36);
-        var dshow = isCost ? false : (i === L ? shown("dC/da", L) : (i >= 1 ? shown("dC/da", i) : shown("dC/dz", 1)));
+        var dshow = !isCost && shown("dC/da", i);
         if (dshow) { gx.fillStyle = "#4ea8ff"; gx.fillText("∂C/∂a=" + fmt(g.dA[i]), xs[i], cy + R + 58); }
       }
     }
@@ -262,6 +255,5 @@
     };
   }
 
-  window.Demos.backpropChain = { forward: forward, backward: backward, finiteDifference: finiteDifference };
   window.Demos.register("backprop", factory);
 })();

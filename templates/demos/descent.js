@@ -117,9 +117,7 @@
     })();
 
     var lrS = ctx.slider({
-      label: "η", role: "lr", min: 0.01, max: 1.6, step: 0.01, value: opts.lr || 0.1,
-      format: function (v) { return v.toFixed(2); },
-      onInput: function () { status(); }
+      label: "η", role: "lr", min: 0.01, max: 1.6, step: 0.01, value: opts.lr || 0.1
     });
     var playBtn = el("button", { type: "button", "data-role": "play", text: "▶ Play" });
     var stepBtn = el("button", { type: "button", "data-role": "step", text: "Step" });

@@ -90,10 +90,7 @@
 
   /** Index of the largest output activation. */
   Network.prototype.predict = function (input) {
-    var out = this.forward(input)[this.layers.length - 1];
-    var best = 0;
-    for (var i = 1; i < out.length; i++) if (out[i] > out[best]) best = i;
-    return best;
+    return argmax(this.forward(input)[this.layers.length - 1]);
   };
 
   /** Weight from neuron k of layer l to neuron j of layer l+1. */
@@ -120,7 +117,6 @@
 
   window.Demos = window.Demos || {};
   window.Demos.Network = Network;
-  window.Demos.activations = ACTIVATIONS;
   window.Demos.argmax = argmax;
   window.Demos.trainedNetwork = trained;
 })();

@@ -24,12 +24,11 @@
     var ZMAX = 8;
 
     var wS = [], xS = [];
-    var fmt2 = function (v) { return v.toFixed(2); };
     for (var i = 0; i < n; i++) {
-      wS.push(ctx.slider({ label: "w" + (i + 1), role: "w" + (i + 1), min: -4, max: 4, step: 0.05, value: defaults.w[i], onInput: update, format: fmt2 }));
-      xS.push(ctx.slider({ label: "a" + (i + 1), role: "x" + (i + 1), min: 0, max: 1, step: 0.01, value: defaults.x[i], onInput: update, format: fmt2 }));
+      wS.push(ctx.slider({ label: "w" + (i + 1), role: "w" + (i + 1), min: -4, max: 4, step: 0.05, value: defaults.w[i], onInput: update }));
+      xS.push(ctx.slider({ label: "a" + (i + 1), role: "x" + (i + 1), min: 0, max: 1, step: 0.01, value: defaults.x[i], onInput: update }));
     }
-    var bS = ctx.slider({ label: "b", role: "b", min: -6, max: 6, step: 0.05, value: defaults.b, onInput: update, format: fmt2 });
+    var bS = ctx.slider({ label: "b", role: "b", min: -6, max: 6, step: 0.05, value: defaults.b, onInput: update });
     var sigBtn = el("button", { type: "button", "data-role": "sigmoid", text: "sigmoid" });
     var reluBtn = el("button", { type: "button", "data-role": "relu", text: "ReLU" });
     sigBtn.addEventListener("click", function () { act = "sigmoid"; update(); });

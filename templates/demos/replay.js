@@ -109,19 +109,19 @@
       g.fillText("first-layer weights (blue < 0 < orange)", 2, 0);
     }
 
+    // the curves' data never change; only the epoch marker moves
     function series(key) { return history.map(function (h) { return h[key]; }); }
+    var ep = series("epoch"), trainCost = series("train_cost"), testCost = series("test_cost"), testAccuracy = series("test_accuracy");
+    var cmax = 0;
+    trainCost.concat(testCost).forEach(function (v) { if (v > cmax) cmax = v; });
 
     function drawCurves(k) {
       var g = cv.ctx, W = cv.width, H = cv.height;
       var padL = 46, padR = 46, padT = 14, padB = 30;
       g.clearRect(0, 0, W, H);
-      var ep = history.map(function (h) { return h.epoch; });
       if (!ep.length) return;
       var e0 = ep[0], e1 = ep[ep.length - 1] || 1;
       var X = function (e) { return padL + (e - e0) / Math.max(1e-9, e1 - e0) * (W - padL - padR); };
-      var tc = series("train_cost"), sc = series("test_cost"), acc = series("test_accuracy");
-      var cmax = 0;
-      tc.concat(sc).forEach(function (v) { if (v > cmax) cmax = v; });
       var Yc = function (v) { return padT + (1 - v / cmax) * (H - padT - padB); };
       var Ya = function (v) { return padT + (1 - v) * (H - padT - padB); };
       g.strokeStyle = "#444a57"; g.lineWidth = 1;
@@ -141,9 +141,9 @@
         vals.forEach(function (v, i) { if (v === null || v === undefined) return; if (i === 0) g.moveTo(X(ep[i]), Y(v)); else g.lineTo(X(ep[i]), Y(v)); });
         g.stroke(); g.setLineDash([]);
       }
-      line(tc, Yc, "#4ea8ff", [6, 4]);
-      line(sc, Yc, "#ff9f1c");
-      line(acc, Ya, "#8fe388");
+      line(trainCost, Yc, "#4ea8ff", [6, 4]);
+      line(testCost, Yc, "#ff9f1c");
+      line(testAccuracy, Ya, "#8fe388");
       var e = list[k].epoch;
       g.strokeStyle = "#ffd23f"; g.lineWidth = 2;
       g.beginPath(); g.moveTo(X(e), padT); g.lineTo(X(e), H - padB); g.stroke();
@@ -223,8 +223,7 @@
         if (e.key === "ArrowLeft") { show(current - 1); return true; }
         if (e.key === " ") { playBtn.click(); return true; }
         return false;
-      },
-      show: show
+      }
     };
   }
 

@@ -274,7 +274,7 @@
   }
 
   function activeInstances() {
-    return instances.filter(function (i) { return i.active && !i.failed; });
+    return instances.filter(function (i) { return i.active; });
   }
 
   function bindReveal(R) {
