@@ -11,7 +11,6 @@ Output is ``FILE:LINE: error|warning: message``; errors make the exit status 1.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import shutil
@@ -23,7 +22,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import jinja2
 
 from deck import sources
-from deck.config import DeckConfig, did_you_mean, read_config, read_text
+from deck.config import DeckConfig, did_you_mean, read_config
 from deck.errors import DeckError, display_path
 from deck.markup import Formula, Stash, plain_words, to_html
 from deck.paths import inside
@@ -94,28 +93,13 @@ def _from_error(exc: DeckError, severity: str = "error") -> Finding:
 
 def collect(deck_yaml: Path) -> tuple[DeckSources, list[Finding]]:
     """Parse deck.yaml and every slide file, collecting errors as findings."""
-    findings: list[Finding] = []
     try:
         config = read_config(deck_yaml)
     except DeckError as exc:
         return DeckSources(None), [_from_error(exc)]
-    slides: list[Slide] = []
-    h = -1
-    for path in config.slide_files:
-        try:
-            chunks = sources.split_file(path, read_text(path))
-        except DeckError as exc:
-            findings.append(_from_error(exc))
-            continue
-        for lines, vertical in chunks:
-            if vertical and slides:
-                v = slides[-1].v + 1
-            else:
-                h, v = h + 1, 0
-            try:
-                slides.append(sources._parse_chunk(path, list(lines), h, v))
-            except DeckError as exc:
-                findings.append(_from_error(exc))
+    errors: list[DeckError] = []
+    slides = sources.parse_files(config.slide_files, errors)
+    findings = [_from_error(exc) for exc in errors]
     if not slides and not findings:
         findings.append(_finding(deck_yaml, 1, "error", "the deck has no slides"))
     return DeckSources(config, slides), findings
@@ -168,11 +152,6 @@ def _where(slide: Slide, text: str, first: int, offset: int) -> int:
     return first + text.count("\n", 0, offset)
 
 
-def _suggest(word: str, choices: Sequence[str], what: str) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else f"{what}: {', '.join(choices)}"
-
-
 def _slide_ids(slides: Sequence[Slide], findings: list[Finding]) -> set[str]:
     seen: dict[str, Slide] = {}
     for slide in slides:
@@ -197,7 +176,7 @@ def _check_options(slide: Slide, findings: list[Finding]) -> None:
     layout = slide.options.get("layout", "bullets")
     if layout not in sources.LAYOUTS:
         findings.append(_finding(slide.file, slide.line, "error",
-                                 f"unknown layout '{layout}' ({_suggest(str(layout), sources.LAYOUTS, 'layouts')})"))
+                                 f"unknown layout '{layout}' ({did_you_mean(str(layout), sources.LAYOUTS, 'layouts')})"))
 
 
 def _check_jinja(env: jinja2.Environment, slide: Slide, text: str, first: int, findings: list[Finding]) -> None:
@@ -211,7 +190,7 @@ def _check_facts(slide: Slide, text: str, first: int, facts: Mapping[str, Any], 
     for match in _NET_FACT.finditer(text):
         if match.group(1) not in facts:
             findings.append(_finding(slide.file, _where(slide, text, first, match.start()), "error",
-                                     f"unknown fact 'net.{match.group(1)}' ({_suggest(match.group(1), sorted(facts), 'facts')})"))
+                                     f"unknown fact 'net.{match.group(1)}' ({did_you_mean(match.group(1), sorted(facts), 'facts')})"))
 
 
 def _check_links(slide: Slide, text: str, first: int, ids: set[str], slides: Sequence[Slide],
@@ -230,7 +209,7 @@ def _check_links(slide: Slide, text: str, first: int, ids: set[str], slides: Seq
         elif parts[0] in ids:
             continue
         else:
-            close = _suggest(parts[0], sorted(ids), "slide ids") if ids else "no slide sets an id"
+            close = did_you_mean(parts[0], sorted(ids), "slide ids") if ids else "no slide sets an id"
             problem = f"link '#/{target}' names no slide id ({close})"
         findings.append(_finding(slide.file, _where(slide, text, first, match.start()), "error", problem))
 
@@ -267,7 +246,7 @@ def _check_demos(slide: Slide, names: set[str] | None, findings: list[Finding]) 
         name = match.group("name")
         line = _where(slide, slide.body, slide.body_line, match.start())
         if name not in DEMOS:
-            findings.append(_finding(slide.file, line, "error", f"unknown demo '{name}' ({_suggest(name, DEMOS, 'demos')})"))
+            findings.append(_finding(slide.file, line, "error", f"unknown demo '{name}' ({did_you_mean(name, DEMOS, 'demos')})"))
         elif names is not None and f"demo-{name}" not in names:
             findings.append(_finding(slide.file, line, "error",
                                      f"demo '{name}' has no static fallback figure 'demo-{name}' for print and PDF"))

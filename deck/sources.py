@@ -54,18 +54,38 @@ class Slide:
         return f"{self.file}:{self.line}"
 
 
-def parse_files(files: tuple[Path, ...] | list[Path]) -> list[Slide]:
-    """Parse the slide files in deck order into one list of slides."""
+def parse_files(files: tuple[Path, ...] | list[Path], errors: list[DeckError] | None = None) -> list[Slide]:
+    """Parse the slide files in deck order into one list of slides.
+
+    The first problem raises a ``DeckError``. Given an ``errors`` list, the
+    parse goes on instead: each problem is appended there and the bad file or
+    slide left out (``build.py --check`` reports them all at once), and an
+    empty deck is left to the caller to report.
+    """
     slides: list[Slide] = []
     h = -1
     for path in files:
-        for chunk, vertical in split_file(path, read_text(path)):
-            if vertical:
+        try:
+            chunks = split_file(path, read_text(path))
+        except DeckError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
+            continue
+        for chunk, vertical in chunks:
+            # split_file never starts a file with a vertical chunk, so 'slides' is only
+            # empty here when collecting errors and every slide so far was bad.
+            if vertical and slides:
                 v = slides[-1].v + 1
             else:
                 h, v = h + 1, 0
-            slides.append(_parse_chunk(path, chunk, h, v))
-    if not slides:
+            try:
+                slides.append(_parse_chunk(path, chunk, h, v))
+            except DeckError as exc:
+                if errors is None:
+                    raise
+                errors.append(exc)
+    if not slides and errors is None:
         raise DeckError(files[0] if files else Path("deck.yaml"), 1, "the deck has no slides")
     return slides
 
