@@ -9,7 +9,6 @@ import jinja2
 from markupsafe import Markup
 
 from deck.config import DeckConfig
-from deck.errors import display_path
 from deck.pacing import slide_seconds
 from deck.render import RenderedSlide
 
@@ -38,8 +37,7 @@ def assemble(config: DeckConfig, slides: list[RenderedSlide], out_dir: Path, env
     stacks: list[list[Markup]] = []
     for slide in slides:
         layout = env.get_template(f"layouts/{slide.source.layout}.html")
-        source = f"{display_path(slide.source.file)}:{slide.source.line}"
-        section = Markup(layout.render(slide=slide, deck=deck, source=source))
+        section = Markup(layout.render(slide=slide, deck=deck, source=slide.source.where))
         if slide.source.v == 0:
             stacks.append([section])
         else:

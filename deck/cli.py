@@ -15,7 +15,6 @@ from pathlib import Path
 from deck.errors import DeckError
 from deck.pipeline import DEFAULT_CACHE, DEFAULT_CONFIG, DEFAULT_OUT, build
 
-EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130

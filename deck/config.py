@@ -47,13 +47,8 @@ class DeckConfig:
     allow_scripts: bool = False
     network: NetworkConfig = field(default_factory=NetworkConfig)
     slide_files: tuple[Path, ...] = ()
-    slide_file_lines: tuple[int, ...] = ()
     references_dir: Path | None = None
     source: LocatedYaml | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def slides_dir(self) -> Path:
-        return self.path.parent
 
     @property
     def project_dir(self) -> Path:
@@ -106,9 +101,9 @@ def read_config(path: Path) -> DeckConfig:
         known = sorted(p.stem for p in THEMES_DIR.glob("*.css"))
         raise DeckError(path, located.line_of("theme"), f"unknown theme '{theme}'", f"known themes: {', '.join(known)}")
     values["network"] = _network(located)
-    files, lines = _slide_files(located)
+    files = _slide_files(located)
     values["references_dir"] = _references(located)
-    return DeckConfig(path=path, slide_files=files, slide_file_lines=lines, source=located, **values)
+    return DeckConfig(path=path, slide_files=files, source=located, **values)
 
 
 def read_text(path: Path) -> str:
@@ -175,14 +170,13 @@ def _network(located: LocatedYaml) -> NetworkConfig:
     return dataclasses.replace(network, data_dir=str(data_dir.resolve()))
 
 
-def _slide_files(located: LocatedYaml) -> tuple[tuple[Path, ...], tuple[int, ...]]:
+def _slide_files(located: LocatedYaml) -> tuple[Path, ...]:
     entries = located.data.get("slides")
     if entries is None:
         raise DeckError(located.path, 1, "missing required key 'slides'", "list the slide files in the order they are shown")
     if not isinstance(entries, list) or not entries:
         raise DeckError(located.path, located.line_of("slides"), "'slides' must be a non-empty list of Markdown files")
     files: list[Path] = []
-    lines: list[int] = []
     for index, entry in enumerate(entries):
         line = located.line_of("slides", index)
         if not isinstance(entry, str) or not entry.strip():
@@ -194,8 +188,7 @@ def _slide_files(located: LocatedYaml) -> tuple[tuple[Path, ...], tuple[int, ...
             present = [p.name for p in located.path.parent.glob("*.md")]
             raise DeckError(located.path, line, f"slide file '{entry}' not found", did_you_mean(entry, sorted(present), "slide files") if present else None)
         files.append(target)
-        lines.append(line)
-    return tuple(files), tuple(lines)
+    return tuple(files)
 
 
 def _references(located: LocatedYaml) -> Path | None:

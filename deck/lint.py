@@ -135,7 +135,7 @@ def lint(deck: Any) -> list[Finding]:
             if facts is not None:
                 _check_facts(slide, text, first, facts, findings)
             formulas.extend((slide, f) for f in _formulas(text, first))
-        _check_figures(slide, figure_names, config, findings)
+        _check_figures(slide, figure_names, findings)
         _check_demos(slide, figure_names, findings)
         _check_images(slide, config, findings)
         words = len(plain_words(slide.body))
@@ -148,7 +148,7 @@ def lint(deck: Any) -> list[Finding]:
     return sorted(set(findings))
 
 
-def _where(slide: Slide, text: str, first: int, offset: int) -> int:
+def _where(text: str, first: int, offset: int) -> int:
     return first + text.count("\n", 0, offset)
 
 
@@ -161,7 +161,7 @@ def _slide_ids(slides: Sequence[Slide], findings: list[Finding]) -> set[str]:
         if slide_id in seen:
             first = seen[slide_id]
             findings.append(_finding(slide.file, slide.line, "error",
-                                     f"duplicate slide id '{slide_id}' (first used at {display_path(first.file)}:{first.line})"))
+                                     f"duplicate slide id '{slide_id}' (first used at {first.where})"))
         else:
             seen[slide_id] = slide
     return set(seen)
@@ -189,7 +189,7 @@ def _check_jinja(env: jinja2.Environment, slide: Slide, text: str, first: int, f
 def _check_facts(slide: Slide, text: str, first: int, facts: Mapping[str, Any], findings: list[Finding]) -> None:
     for match in _NET_FACT.finditer(text):
         if match.group(1) not in facts:
-            findings.append(_finding(slide.file, _where(slide, text, first, match.start()), "error",
+            findings.append(_finding(slide.file, _where(text, first, match.start()), "error",
                                      f"unknown fact 'net.{match.group(1)}' ({did_you_mean(match.group(1), sorted(facts), 'facts')})"))
 
 
@@ -211,25 +211,25 @@ def _check_links(slide: Slide, text: str, first: int, ids: set[str], slides: Seq
         else:
             close = did_you_mean(parts[0], sorted(ids), "slide ids") if ids else "no slide sets an id"
             problem = f"link '#/{target}' names no slide id ({close})"
-        findings.append(_finding(slide.file, _where(slide, text, first, match.start()), "error", problem))
+        findings.append(_finding(slide.file, _where(text, first, match.start()), "error", problem))
 
 
 def _check_scripts(slide: Slide, text: str, first: int, kind: str, findings: list[Finding]) -> None:
     for match in RAW_SCRIPT.finditer(text):
-        findings.append(_finding(slide.file, _where(slide, text, first, match.start()), "error",
+        findings.append(_finding(slide.file, _where(text, first, match.start()), "error",
                                  f"raw <script> in {'speaker notes' if kind == 'notes' else 'slide text'} "
                                  "(put interactive code in a demo, or set 'allow_scripts: true' in deck.yaml)"))
 
 
-def _check_figures(slide: Slide, names: set[str] | None, config: DeckConfig | None, findings: list[Finding]) -> None:
+def _check_figures(slide: Slide, names: set[str] | None, findings: list[Finding]) -> None:
     text, first = slide.body, slide.body_line
     used: list[tuple[str, int, bool]] = []  # (name, line, alt given empty)
     for match in IMAGE_REFERENCE.finditer(text):
         if match.group("src").startswith("figure:"):
-            used.append((match.group("src").removeprefix("figure:"), _where(slide, text, first, match.start()), False))
+            used.append((match.group("src").removeprefix("figure:"), _where(text, first, match.start()), False))
     for match in _FIGURE_CALL.finditer(text):
         empty_alt = bool(_EMPTY_ALT.search(match.group("rest")))
-        used.append((match.group("name"), _where(slide, text, first, match.start()), empty_alt))
+        used.append((match.group("name"), _where(text, first, match.start()), empty_alt))
     background = slide.options.get("background")
     if isinstance(background, str) and background.startswith("figure:"):
         used.append((background.removeprefix("figure:"), slide.line, False))
@@ -244,7 +244,7 @@ def _check_figures(slide: Slide, names: set[str] | None, config: DeckConfig | No
 def _check_demos(slide: Slide, names: set[str] | None, findings: list[Finding]) -> None:
     for match in _DEMO_CALL.finditer(slide.body):
         name = match.group("name")
-        line = _where(slide, slide.body, slide.body_line, match.start())
+        line = _where(slide.body, slide.body_line, match.start())
         if name not in DEMOS:
             findings.append(_finding(slide.file, line, "error", f"unknown demo '{name}' ({did_you_mean(name, DEMOS, 'demos')})"))
         elif names is not None and f"demo-{name}" not in names:
@@ -259,7 +259,7 @@ def _check_images(slide: Slide, config: DeckConfig | None, findings: list[Findin
         src, alt = match.group("src"), match.group("alt")
         if src.startswith("figure:"):
             continue
-        line = _where(slide, text, first, match.start())
+        line = _where(text, first, match.start())
         if not alt.strip():
             findings.append(_finding(slide.file, line, "error", f"image '{src}' has no alt text; write ![what it shows]({src})"))
         if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):

@@ -22,7 +22,7 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -138,7 +138,6 @@ class _Doc:
     name: str
     text: str
     words: list[_Word]
-    line_of_offset: list[int] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------
@@ -278,11 +277,11 @@ class ReferenceIndex:
     @classmethod
     def from_dir(cls, reference_dir: Path, n: int = SHINGLE_WORDS) -> "ReferenceIndex":
         root = Path(reference_dir)
-        docs = [load_reference(p, _display_path(p, root)) for p in reference_files(root)]
+        docs = [load_reference(p, _display_path(p)) for p in reference_files(root)]
         return cls(docs, n)
 
 
-def _display_path(path: Path, root: Path) -> str:
+def _display_path(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:

@@ -131,11 +131,11 @@ def report(config: DeckConfig, slides: list[Slide]) -> str:
     silent = [item for item in paced if item.note_words == 0]
     if silent:
         lines.append(f"{len(silent)} slide(s) without speaker notes count as 0 min:")
-        lines += [f"  {_where(item.slide)}" for item in silent]
+        lines += [f"  {item.slide.where}" for item in silent]
     heavy = over_budget(paced, config.slide_word_budget)
     if heavy:
         lines.append(f"Warning: {len(heavy)} slide(s) over the {config.slide_word_budget}-word budget for on-slide text:")
-        lines += [f"  {_where(item.slide)}: {item.slide_words} words on the slide" for item in heavy]
+        lines += [f"  {item.slide.where}: {item.slide_words} words on the slide" for item in heavy]
     return "\n".join(lines)
 
 
@@ -155,7 +155,3 @@ def _section_title(slide: Slide) -> str:
         if heading:
             return f"{heading} ({slide.file.name})"
     return slide.file.name
-
-
-def _where(slide: Slide) -> str:
-    return f"{display_path(slide.file)}:{slide.line}"

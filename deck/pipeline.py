@@ -10,16 +10,19 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from deck import assets
 from deck.assemble import assemble, page_environment
 from deck.config import DeckConfig, read_config
 from deck.errors import DeckError
 from deck.output import recover, staging
-from deck.render import FigureRef, RenderedSlide, SlideRenderer
+from deck.render import RenderedSlide, SlideRenderer
 from deck.sources import Slide, parse_files
 from netcore.errors import ConfigError, DataError, DivergenceError, NetcoreError
+
+if TYPE_CHECKING:
+    from netcore.artifacts import Figure
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_DIR / "slides" / "deck.yaml"
@@ -34,7 +37,7 @@ class BuildResult:
     out_dir: Path
     config: DeckConfig
     slides: list[RenderedSlide]
-    figures: dict[str, FigureRef]
+    figures: dict[str, Figure]
     facts: dict[str, object]
     trained: bool
     redrawn: list[str] = field(default_factory=list)
@@ -83,12 +86,8 @@ def build(
         except NetcoreError as exc:
             raise _located(config, exc) from None
         timings["network"] = time.perf_counter() - mark
-        figures = {
-            name: FigureRef(name, fig.path, fig.alt, fig.caption, fig.width, fig.height)
-            for name, fig in sorted(art.figures.items())
-        }
         mark = time.perf_counter()
-        renderer = SlideRenderer(config, art.facts, figures)
+        renderer = SlideRenderer(config, art.facts, art.figures)
         rendered = [renderer.render(slide) for slide in slides]
         _check_unique_ids(rendered)
         timings["slides"] = time.perf_counter() - mark
@@ -108,7 +107,7 @@ def build(
             out_dir=out_dir,
             config=config,
             slides=rendered,
-            figures=figures,
+            figures=art.figures,
             facts=art.facts,
             trained=art.trained,
             redrawn=list(getattr(art, "redrawn", [])),

@@ -12,7 +12,7 @@ import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -23,23 +23,14 @@ from deck.markup import Formula, Stash, to_html
 from deck.paths import inside
 from deck.sources import Slide
 
+if TYPE_CHECKING:
+    from netcore.artifacts import Figure  # for annotations only: netcore.artifacts loads numpy
+
 DEMOS = ("draw-digit", "neuron", "descent", "backprop", "replay")
 IMAGE_REFERENCE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"(?P<title>[^\"]*)\")?\)")
 RAW_SCRIPT = re.compile(r"<\s*script\b", re.I)
 _COLUMN_BREAK = re.compile(r"^\|\|\|\s*$", re.M)
 _COLOUR = re.compile(r"^(#[0-9A-Fa-f]{3,8}|[a-z]+|(rgb|rgba|hsl|hsla)\([^)]*\))$")
-
-
-@dataclass(frozen=True)
-class FigureRef:
-    """What the pipeline knows about a figure netcore drew."""
-
-    name: str
-    path: str
-    alt: str
-    caption: str
-    width: int
-    height: int
 
 
 @dataclass
@@ -68,7 +59,7 @@ class MediaFile:
 class SlideRenderer:
     """Renders slides against one build's facts, figures and media."""
 
-    def __init__(self, config: DeckConfig, facts: dict[str, Any], figures: dict[str, FigureRef]):
+    def __init__(self, config: DeckConfig, facts: dict[str, Any], figures: dict[str, Figure]):
         self.config = config
         self.facts = facts
         self.figures = figures

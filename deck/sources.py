@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from deck.config import did_you_mean, read_text
-from deck.errors import DeckError
+from deck.errors import DeckError, display_path
 from deck.markup import next_fence
 
 LAYOUTS = ("bullets", "title", "section", "figure", "two-columns", "full-bleed", "demo")
@@ -51,7 +51,8 @@ class Slide:
 
     @property
     def where(self) -> str:
-        return f"{self.file}:{self.line}"
+        """``slides/intro.md:12``, as reports and the speaker view name a slide."""
+        return f"{display_path(self.file)}:{self.line}"
 
 
 def parse_files(files: tuple[Path, ...] | list[Path], errors: list[DeckError] | None = None) -> list[Slide]:
