@@ -10,9 +10,9 @@ from markupsafe import Markup
 
 from deck.config import DeckConfig
 from deck.pacing import slide_seconds
+from deck.paths import TEMPLATES_DIR
 from deck.render import RenderedSlide
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 # Scripts that other demo scripts build on load first; the rest follow in name order.
 FIRST_DEMO_SCRIPTS = ("runtime.js", "forward.js")
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720

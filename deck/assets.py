@@ -11,10 +11,9 @@ import shutil
 from pathlib import Path
 
 from deck.errors import DeckError
+from deck.paths import PROJECT_DIR
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 NODE_MODULES = PROJECT_DIR / "node_modules"
-TEMPLATES_DIR = PROJECT_DIR / "templates"
 
 # (package, path inside the package): a file, or a folder copied whole.
 VENDOR_FILES: tuple[tuple[str, str], ...] = (

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from deck.errors import DeckError
-from deck.paths import inside
+from deck.paths import TEMPLATES_DIR, inside
 from deck.yamlsource import LocatedYaml, load_yaml
 from netcore.config import NetworkConfig
 from netcore.errors import ConfigError
 
-THEMES_DIR = Path(__file__).resolve().parent.parent / "templates" / "theme"
+THEMES_DIR = TEMPLATES_DIR / "theme"
 
 # A talk's source is a few kilobytes; megabytes mean a pasted dump, not slides.
 MAX_SOURCE_BYTES = 1_000_000

@@ -25,11 +25,10 @@ from deck import sources
 from deck.config import DeckConfig, did_you_mean, read_config
 from deck.errors import DeckError, display_path
 from deck.markup import Formula, Stash, plain_words, to_html
-from deck.paths import inside
+from deck.paths import PROJECT_DIR, URL_SCHEME, inside
 from deck.render import DEMOS, IMAGE_REFERENCE, RAW_SCRIPT
 from deck.sources import Slide
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 KATEX_JS = PROJECT_DIR / "node_modules" / "katex" / "dist" / "katex.js"
 
 _FIGURE_CALL = re.compile(r"\bfigure\(\s*(?P<q>['\"])(?P<name>[^'\"]+)(?P=q)(?P<rest>[^)]*)\)")
@@ -262,7 +261,7 @@ def _check_images(slide: Slide, config: DeckConfig | None, findings: list[Findin
         line = _where(text, first, match.start())
         if not alt.strip():
             findings.append(_finding(slide.file, line, "error", f"image '{src}' has no alt text; write ![what it shows]({src})"))
-        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+        if URL_SCHEME.match(src):
             findings.append(_finding(slide.file, line, "error", f"image '{src}' is not a local file; the deck must work offline"))
             continue
         path = slide.file.parent / src

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from deck.assemble import SLIDE_HEIGHT, SLIDE_WIDTH
 from deck.errors import DeckError
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ CHROMIUM_ARGS = [
 ]
 INSTALL_HINT = "install it with 'apt-get install -y chromium'"
 # The page is laid out at the deck's own size, so print pages match the slides.
-VIEWPORT = {"width": 1280, "height": 720}
+VIEWPORT = {"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT}
 LOAD_TIMEOUT_MS = 60_000
 _LAST_NOTES_PAGE_CSS = (
     ".reveal .slides > :last-child.speaker-notes-pdf { page-break-after: auto !important; break-after: auto !important; }"

@@ -17,6 +17,7 @@ from deck.assemble import assemble, page_environment
 from deck.config import DeckConfig, read_config
 from deck.errors import DeckError
 from deck.output import recover, staging
+from deck.paths import PROJECT_DIR, TEMPLATES_DIR
 from deck.render import RenderedSlide, SlideRenderer
 from deck.sources import Slide, parse_files
 from netcore.errors import ConfigError, DataError, DivergenceError, NetcoreError
@@ -24,7 +25,6 @@ from netcore.errors import ConfigError, DataError, DivergenceError, NetcoreError
 if TYPE_CHECKING:
     from netcore.artifacts import Figure
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_DIR / "slides" / "deck.yaml"
 DEFAULT_OUT = PROJECT_DIR / "output"
 DEFAULT_CACHE = PROJECT_DIR / ".cache"
@@ -97,10 +97,10 @@ def build(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(media.source.read_bytes())
         assets.copy_vendor(stage)
-        assets.copy_tree(assets.TEMPLATES_DIR / "theme", stage / "theme")
+        assets.copy_tree(TEMPLATES_DIR / "theme", stage / "theme")
         for folder in ("demos", "stage"):
-            if (assets.TEMPLATES_DIR / folder).is_dir():
-                assets.copy_tree(assets.TEMPLATES_DIR / folder, stage / folder)
+            if (TEMPLATES_DIR / folder).is_dir():
+                assets.copy_tree(TEMPLATES_DIR / folder, stage / folder)
         html = assemble(config, rendered, stage, page_environment())
         (stage / "index.html").write_text(html, encoding="utf-8")
         result = BuildResult(

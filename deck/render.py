@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from deck.config import DeckConfig, did_you_mean
 from deck.errors import DeckError
 from deck.markup import Formula, Stash, to_html
-from deck.paths import inside
+from deck.paths import URL_SCHEME, inside
 from deck.sources import Slide
 
 if TYPE_CHECKING:
@@ -189,7 +189,7 @@ class SlideRenderer:
 
     def media_path(self, src: str, slide: Slide, line: int) -> str:
         """Check a speaker's image reference and schedule the file for copying."""
-        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+        if URL_SCHEME.match(src):
             raise DeckError(slide.file, line, f"image '{src}' is not a local file", "the deck must work offline: save the image into slides/")
         path = (slide.file.parent / src)
         if not inside(path, self.config.project_dir):

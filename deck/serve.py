@@ -21,12 +21,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from deck.paths import TEMPLATES_DIR
+
 CLIENT_PATH = "/__deck__/live.js"
 EVENTS_PATH = "/__deck__/events"
 KEEPALIVE_SECONDS = 15.0
 
 # The browser half of watch mode lives with the other front-end code, in templates/.
-CLIENT_JS = (Path(__file__).resolve().parent.parent / "templates" / "live" / "reload.js").read_text(encoding="utf-8")
+CLIENT_JS = (TEMPLATES_DIR / "live" / "reload.js").read_text(encoding="utf-8")
 
 PLACEHOLDER_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Waiting for the first build</title></head>

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deck.errors import DeckError
+from deck.paths import TEMPLATES_DIR, URL_SCHEME, inside
 from deck.pdf import slug
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ KATEX_FILES = (
 )
 KATEX_CSS = "vendor/katex/dist/katex.min.css"
 # Replaces reveal's KaTeX plugin in the single file; it lives with the other front-end code.
-INLINE_MATH_PLUGIN = (Path(__file__).resolve().parent.parent / "templates" / "single" / "math.js").read_text(encoding="utf-8")
+INLINE_MATH_PLUGIN = (TEMPLATES_DIR / "single" / "math.js").read_text(encoding="utf-8")
 
 _STYLESHEET = re.compile(r"""<link\s+rel="stylesheet"\s+href="([^"]+)"\s*/?>""")
 _SCRIPT = re.compile(r"""<script\s+src="([^"]+)"\s*>\s*</script>""")
@@ -110,14 +111,12 @@ class Inliner:
         return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
     def resolve(self, reference: str, base: Path | None = None) -> Path:
-        if re.match(r"^[a-z][a-z0-9+.-]*:", reference, re.I) or reference.startswith("//"):
+        if URL_SCHEME.match(reference) or reference.startswith("//"):
             raise DeckError(self.target, None, f"cannot inline '{reference}': only files inside the deck can be inlined")
         clean = reference.split("#", 1)[0].split("?", 1)[0]
         path = ((base or self.root) / clean).resolve()
-        try:
-            path.relative_to(self.root)
-        except ValueError:
-            raise DeckError(self.target, None, f"cannot inline '{reference}': it lies outside the deck folder") from None
+        if not inside(path, self.root):
+            raise DeckError(self.target, None, f"cannot inline '{reference}': it lies outside the deck folder")
         if not path.is_file():
             raise DeckError(self.target, None, f"cannot inline '{reference}': file not found in {self.root}")
         return path

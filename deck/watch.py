@@ -23,8 +23,8 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from deck.assets import TEMPLATES_DIR
 from deck.errors import DeckError, display_path
+from deck.paths import TEMPLATES_DIR
 from deck.pipeline import BuildResult, build
 from deck.serve import LiveServer
 
