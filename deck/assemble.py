@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,10 @@ FIRST_DEMO_SCRIPTS = ("runtime.js", "forward.js")
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 
 
+@functools.cache
 def page_environment() -> jinja2.Environment:
+    """One environment for every build of the process: it caches compiled templates, and its
+    loader (auto_reload, jinja2's default) recompiles a template whose file has changed."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
@@ -30,9 +34,9 @@ def page_environment() -> jinja2.Environment:
     return env
 
 
-def assemble(config: DeckConfig, slides: list[RenderedSlide], out_dir: Path, env: jinja2.Environment | None = None) -> str:
+def assemble(config: DeckConfig, slides: list[RenderedSlide], out_dir: Path) -> str:
     """The deck's index.html: each slide through its layout, then the page around them."""
-    env = env or page_environment()
+    env = page_environment()
     deck = config.metadata()
     stacks: list[list[Markup]] = []
     for slide in slides:

@@ -453,11 +453,12 @@ def units_from_slides(slides: Iterable[Any]) -> list[TextUnit]:
 
 def report(units: Sequence[TextUnit], reference_dir: Path) -> int:
     """Print the findings to stdout; 1 when anything is flagged, else 0."""
-    findings = check_originality(list(units), reference_dir)
+    index = ReferenceIndex.from_dir(Path(reference_dir))  # one walk of the folder serves the check and the count
+    findings = check_units(list(units), index)
     if findings:
         print(format_findings(findings))
         return 1
-    print(f"originality: no passage repeats the {len(reference_files(reference_dir))} reference file(s) in {reference_dir}")
+    print(f"originality: no passage repeats the {len(index.docs)} reference file(s) in {reference_dir}")
     return 0
 
 

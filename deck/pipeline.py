@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from deck import assets
-from deck.assemble import assemble, page_environment
+from deck.assemble import assemble
 from deck.config import DeckConfig, read_config
 from deck.errors import DeckError
 from deck.output import recover, staging
@@ -97,11 +97,10 @@ def build(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(media.source.read_bytes())
         assets.copy_vendor(stage)
-        assets.copy_tree(TEMPLATES_DIR / "theme", stage / "theme")
-        for folder in ("demos", "stage"):
+        for folder in ("theme", "demos", "stage"):
             if (TEMPLATES_DIR / folder).is_dir():
                 assets.copy_tree(TEMPLATES_DIR / folder, stage / folder)
-        html = assemble(config, rendered, stage, page_environment())
+        html = assemble(config, rendered, stage)
         (stage / "index.html").write_text(html, encoding="utf-8")
         result = BuildResult(
             out_dir=out_dir,
@@ -110,7 +109,7 @@ def build(
             figures=art.figures,
             facts=art.facts,
             trained=art.trained,
-            redrawn=list(getattr(art, "redrawn", [])),
+            redrawn=list(art.redrawn),
         )
         if before_swap is not None:
             before_swap(stage, result)

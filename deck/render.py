@@ -129,9 +129,7 @@ class SlideRenderer:
         except jinja2.UndefinedError as exc:
             line = first_line + _template_line(exc) - 1
             raise DeckError(path, line, f"undefined name: {exc.message}", self._fact_hint(exc.message or "")) from None
-        except jinja2.TemplateError as exc:
-            raise DeckError(path, first_line + _template_line(exc) - 1, f"template error: {exc}") from None
-        except (TypeError, ValueError) as exc:
+        except (jinja2.TemplateError, TypeError, ValueError) as exc:
             raise DeckError(path, first_line + _template_line(exc) - 1, f"template error: {exc}") from None
 
     def _fact_hint(self, message: str) -> str | None:
