@@ -95,7 +95,7 @@ class _Build:
     def _context(self, model: TrainedModel, dataset: data.Dataset | None = None):
         from netcore.figures.context import FigureContext
 
-        ctx = FigureContext(model, self.facts)
+        ctx = FigureContext(model, self.facts, data_verified=True)  # checked in __init__
         if dataset is not None:
             ctx.__dict__["dataset"] = dataset  # reuse the data already in memory
         return ctx

@@ -139,6 +139,14 @@ def load(data_dir: str | Path | None = None, validation_size: int = 10_000, veri
     return Dataset(train_x[:cut], train_y[:cut], train_x[cut:], train_y[cut:], test_x, test_y)
 
 
+def load_test(data_dir: str | Path | None = None, verified: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Only the test images and labels: what facts, figures and exports read of a trained model's data."""
+    directory = resolve_dir(data_dir)
+    if not verified:
+        verify(directory)
+    return _load_pair(directory, FILES["test_images"], FILES["test_labels"])
+
+
 def as_inputs(images: np.ndarray) -> np.ndarray:
     """uint8 images (N, rows, cols) -> float64 rows (N, rows*cols) in [0, 1]."""
     return images.reshape(len(images), -1) * (1.0 / 255.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -160,6 +161,23 @@ def test_cache_hit_is_warm_and_byte_identical(small_cfg, built, tmp_path):
         original = (base / "out" / relative).read_bytes()
         assert (tmp_path / "warm" / relative).read_bytes() == original, relative
         assert (tmp_path / "cold" / relative).read_bytes() == original, relative  # rebuilt from scratch
+
+
+def test_cached_model_rebuilds_facts_and_exports_from_the_test_split(small_cfg, built, tmp_path, monkeypatch):
+    """No training images are decompressed and the data is verified once when only the model is cached."""
+    art, base = built
+    shutil.copytree(base / "cache", tmp_path / "cache")
+    for kind in ("facts", "exports"):
+        shutil.rmtree(tmp_path / "cache/netcore" / kind)
+    verify, verified = data.verify, []
+    monkeypatch.setattr(data, "verify", lambda *args, **kwargs: verified.append(args) or verify(*args, **kwargs))
+    monkeypatch.setattr(data, "load", lambda *args, **kwargs: pytest.fail("the training split was loaded"))
+    rebuilt = produce(small_cfg, cache_dir=tmp_path / "cache", out_dir=tmp_path / "out", progress=False)
+    assert not rebuilt.trained and rebuilt.facts == art.facts and len(verified) == 1
+    for name in ("model.json", "samples.js"):
+        assert (tmp_path / "out/data" / name).read_bytes() == (base / "out/data" / name).read_bytes(), name
+    # Equal values; the history's key order follows model.json (sorted) rather than the trainer's.
+    assert json.loads((tmp_path / "out/data/snapshots.json").read_text()) == json.loads((base / "out/data/snapshots.json").read_text())
 
 
 def test_cache_miss_on_config_change(small_cfg, built, tmp_path):

@@ -17,10 +17,12 @@ from netcore.network import Network
 
 @dataclass
 class FigureContext:
-    """Shared by all figures of one build; the dataset is loaded only if a figure asks."""
+    """Shared by all figures of one build; data is loaded only if a figure asks, the
+    training split only if one reads `dataset` (no figure, fact or export does)."""
 
     model: TrainedModel
     facts: dict[str, Any] = field(default_factory=dict)
+    data_verified: bool = False  # produce() has already checked the data files against SHA256SUMS
 
     @property
     def config(self) -> NetworkConfig:
@@ -46,16 +48,22 @@ class FigureContext:
 
     @cached_property
     def dataset(self) -> data.Dataset:
-        return data.load(self.config.data_dir, self.config.validation_size)
+        return data.load(self.config.data_dir, self.config.validation_size, verified=self.data_verified)
+
+    @cached_property
+    def _test_split(self) -> tuple[np.ndarray, np.ndarray]:
+        if "dataset" in self.__dict__:  # already in memory (the model was just trained)
+            return self.dataset.test_images, self.dataset.test_labels
+        return data.load_test(self.config.data_dir, verified=self.data_verified)
 
     @property
     def test_images(self) -> np.ndarray:
         """uint8 (10000, 28, 28); use data.as_inputs() to feed them to the network."""
-        return self.dataset.test_images
+        return self._test_split[0]
 
     @property
     def test_labels(self) -> np.ndarray:
-        return self.dataset.test_labels
+        return self._test_split[1]
 
     @cached_property
     def test_predictions(self) -> np.ndarray:
