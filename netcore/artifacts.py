@@ -41,7 +41,6 @@ class Artifacts:
     timings: dict[str, float]
     redrawn: list[str] = field(default_factory=list)  # figures drawn in this run (others came from cache)
     cache_rebuilt: list[str] = field(default_factory=list)  # corrupted cache entries thrown away
-    figure_seconds: dict[str, float] = field(default_factory=dict)  # draw + save time of redrawn figures
 
 
 class _Build:
@@ -86,8 +85,7 @@ class _Build:
         result = training.train(self.cfg, dataset, progress=self.progress)
         sizes = (len(dataset.train_images), len(dataset.validation_images), len(dataset.test_images))
         model = TrainedModel.from_result(self.cfg, result, sizes, self.checksums)
-        files, meta = model.to_files()
-        self.cache.put("models", self.model_key, files, {"train_seconds": model.train_seconds})
+        self.cache.put("models", self.model_key, model.to_files(), {"train_seconds": model.train_seconds})
         self.trained = True
         self._ctx = self._context(model, dataset)
         return model
@@ -128,12 +126,12 @@ def _facts(build: _Build) -> dict[str, Any]:
     return values
 
 
-def _figures(build: _Build, out_dir: Path) -> tuple[dict[str, Figure], dict[str, float]]:
+def _figures(build: _Build, out_dir: Path) -> tuple[dict[str, Figure], list[str]]:
     from netcore.figures import registry
 
     specs = registry.discover()
     mpl_version = importlib.metadata.version("matplotlib")
-    figures, redrawn = {}, {}
+    figures, redrawn = {}, []
     for spec in specs.values():
         key = cache_mod.key_of(
             "figure", build.model_key, spec.name, spec.format, mpl_version,
@@ -143,13 +141,11 @@ def _figures(build: _Build, out_dir: Path) -> tuple[dict[str, Figure], dict[str,
         if entry is None:
             from netcore.figures import theme
 
-            ctx = build.ctx  # may load or train the model: not part of the figure's time
-            start = time.perf_counter()
-            fig = spec.draw(ctx)
+            fig = spec.draw(build.ctx)
             width, height = theme.pixel_size(fig)
             content = theme.save(fig, spec.format)
             entry = build.cache.put("figures", key, {spec.filename: content}, {"width": width, "height": height})
-            redrawn[spec.name] = time.perf_counter() - start
+            redrawn.append(spec.name)
         relative = f"figures/{spec.filename}"
         _copy(entry.path(spec.filename), out_dir / relative)
         figures[spec.name] = Figure(spec.name, relative, spec.alt, spec.caption, entry.meta["width"], entry.meta["height"])
@@ -197,4 +193,4 @@ def produce(
     _exports(build, out_dir)
     timings["export"] = time.perf_counter() - start
 
-    return Artifacts(facts, figures, build.trained, timings, list(redrawn), list(cache.rebuilt), redrawn)
+    return Artifacts(facts, figures, build.trained, timings, redrawn, list(cache.rebuilt))

@@ -62,5 +62,3 @@ def compute(ctx) -> dict[str, Any]:
         "talk_epoch1_test_accuracy_percent": f"{history[1]['test_accuracy'] * 100:.1f}%" if len(history) > 1 else None,
     }
 
-
-talk_facts = compute  # the name the talk issue uses

@@ -33,8 +33,8 @@ class TrainedModel:
     def from_result(cls, cfg: NetworkConfig, result: TrainingResult, sizes: tuple[int, int, int], checksums: dict[str, str]) -> "TrainedModel":
         return cls(cfg, result.network, result.history, result.snapshots, result.seconds, *sizes, checksums)
 
-    def to_files(self) -> tuple[dict[str, bytes], dict[str, Any]]:
-        """(files, meta) for the cache: exact float64 arrays in .npz, the rest in JSON."""
+    def to_files(self) -> dict[str, bytes]:
+        """The cache's files: exact float64 arrays in .npz, the rest in JSON."""
         arrays: dict[str, np.ndarray] = {}
         for e, snap in enumerate(self.snapshots):
             for l, (w, b) in enumerate(zip(snap.weights, snap.biases)):
@@ -51,7 +51,7 @@ class TrainedModel:
             "test_size": self.test_size,
             "data_checksums": self.data_checksums,
         }
-        return {WEIGHTS_FILE: buffer.getvalue(), META_FILE: json.dumps(meta, sort_keys=True).encode()}, meta
+        return {WEIGHTS_FILE: buffer.getvalue(), META_FILE: json.dumps(meta, sort_keys=True).encode()}
 
     @classmethod
     def from_files(cls, weights: bytes, meta_bytes: bytes) -> "TrainedModel":
@@ -60,7 +60,7 @@ class TrainedModel:
         with np.load(io.BytesIO(weights)) as arrays:
             snapshots = []
             for e in range(len(meta["history"])):
-                ws = [np.asfortranarray(arrays[f"e{e}_w{l}"]) for l in range(len(cfg.layers) - 1)]
+                ws = [arrays[f"e{e}_w{l}"] for l in range(len(cfg.layers) - 1)]
                 bs = [arrays[f"e{e}_b{l}"] for l in range(len(cfg.layers) - 1)]
                 snapshots.append(Network(list(cfg.layers), cfg.activations, ws, bs))
         final = snapshots[-1].copy()

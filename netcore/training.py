@@ -128,30 +128,27 @@ def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingR
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         result.history.append(_record(net, data, cfg, 0, 0.0, 0.0))
         result.snapshots.append(net.copy())
-        bar = _progress_bar(cfg.epochs * batches, progress)
-        for epoch in range(1, cfg.epochs + 1):
-            epoch_start = time.perf_counter()
-            rate = cfg.learning_rate_at(epoch - 1)
-            order = shuffler.permutation(n)
-            for k, out in enumerate(sgd.epoch(order, rate)):
-                if k % CHECK_EVERY == 0:
-                    if not np.isfinite(out).all():
-                        bar.close()
-                        raise _diverged(cfg, epoch, "the outputs became NaN or infinite")
-                    bar.update(min(CHECK_EVERY, batches - k))
-            seconds = time.perf_counter() - epoch_start
-            record = _record(net, data, cfg, epoch, seconds, time.perf_counter() - start)
-            problem = _check_progress(cfg, record, result.history[0], cfg.layers[-1])
-            if problem is not None:
-                bar.close()
-                raise problem
-            result.history.append(record)
-            result.snapshots.append(net.copy())
-            # The validation score, not the test score: what a speaker watches while tuning.
-            shown = record["validation_accuracy"] if record["validation_accuracy"] is not None else record["train_accuracy"]
-            label = "validation" if record["validation_accuracy"] is not None else "training"
-            bar.set_postfix_str(f"epoch {epoch}: {label} accuracy {shown:.2%}")
-        bar.close()
+        with _progress_bar(cfg.epochs * batches, progress) as bar:
+            for epoch in range(1, cfg.epochs + 1):
+                epoch_start = time.perf_counter()
+                rate = cfg.learning_rate_at(epoch - 1)
+                order = shuffler.permutation(n)
+                for k, out in enumerate(sgd.epoch(order, rate)):
+                    if k % CHECK_EVERY == 0:
+                        if not np.isfinite(out).all():
+                            raise _diverged(cfg, epoch, "the outputs became NaN or infinite")
+                        bar.update(min(CHECK_EVERY, batches - k))
+                seconds = time.perf_counter() - epoch_start
+                record = _record(net, data, cfg, epoch, seconds, time.perf_counter() - start)
+                problem = _check_progress(cfg, record, result.history[0], cfg.layers[-1])
+                if problem is not None:
+                    raise problem
+                result.history.append(record)
+                result.snapshots.append(net.copy())
+                # The validation score, not the test score: what a speaker watches while tuning.
+                shown = record["validation_accuracy"] if record["validation_accuracy"] is not None else record["train_accuracy"]
+                label = "validation" if record["validation_accuracy"] is not None else "training"
+                bar.set_postfix_str(f"epoch {epoch}: {label} accuracy {shown:.2%}")
     result.seconds = time.perf_counter() - start
     return result
 

@@ -220,10 +220,9 @@ def test_warm_path_does_not_import_matplotlib(small_cfg, built):
         f"cfg = NetworkConfig.from_mapping({small_cfg.to_dict()!r}); "
         f"art = produce(cfg, Path({str(base / 'cache')!r}), Path({str(base / 'warm-sub')!r}), progress=False); "
         "assert not art.trained and not art.redrawn; "
-        "assert 'matplotlib' not in sys.modules, 'matplotlib imported'; "
-        "assert 'gzip' not in sys.modules or True"
+        "assert 'matplotlib' not in sys.modules, 'matplotlib imported'"
     )
-    subprocess.run([sys.executable, "-c", code.replace("(784, 12, 10, 10)", "[784, 12, 10, 10]")], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 def test_cli_train_and_config_error(small_cfg, built, tmp_path):

@@ -20,10 +20,10 @@ def draw_confusion(ctx):
     np.fill_diagonal(off, np.nan)
     fig, ax = plt.subplots(figsize=(theme.WIDE[1] * 1.4, theme.WIDE[1]), layout="constrained")
     ax.grid(False)
-    image = ax.imshow(off, cmap="Oranges", vmin=0, vmax=max(1.0, float(np.nanmax(off))))
+    top = max(1.0, float(np.nanmax(off)))
+    image = ax.imshow(off, cmap="Oranges", vmin=0, vmax=top)
     for i in range(classes):
         ax.add_patch(plt.Rectangle((i - 0.5, i - 0.5), 1, 1, facecolor="#d9e8f5", edgecolor="none"))
-    top = max(1.0, float(np.nanmax(off)))
     for i in range(classes):
         for j in range(classes):
             value = counts[i, j]

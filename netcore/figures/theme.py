@@ -31,7 +31,6 @@ GREY_CMAP = "gray_r"  # ink on paper for digit images
 
 DPI = 100
 WIDE = (12.0, 6.75)  # inches: a 16:9 figure filling most of a slide at 1200x675 px
-SQUARE = (8.0, 8.0)
 FONT_SIZE = 20
 TITLE_SIZE = 24
 LINE_WIDTH = 3.0
