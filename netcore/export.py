@@ -9,15 +9,13 @@ Keys are a stable interface; add, never rename. Extra exporters live in
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
 from pathlib import Path
 
 import numpy as np
 
+from netcore import extensions
 from netcore.data import as_inputs
-from netcore.extensions import merge
 
 HERE = Path(__file__).resolve().parent
 SAMPLE_COUNT = 1000  # the first 1000 test digits: enough for the JS parity test
@@ -26,7 +24,7 @@ SNAPSHOT_BUDGET = 1_000_000  # numbers; above this only first-layer weights are 
 
 
 def source_files() -> list[Path]:
-    return [HERE / "export.py"] + sorted(HERE.glob("export_*.py"))
+    return [HERE / "export.py"] + extensions.files("export")
 
 
 def _script(name: str, text: str) -> bytes:
@@ -121,7 +119,5 @@ def files(ctx) -> dict[str, bytes]:
     out.update(_pair("model", model_json(ctx)))
     out.update(_pair("snapshots", snapshots_json(ctx)))
     out.update(_pair("samples", samples_json(ctx)))
-    for info in pkgutil.iter_modules([str(HERE)]):
-        if info.name.startswith("export_"):
-            merge(out, importlib.import_module(f"netcore.{info.name}").files(ctx), f"netcore/{info.name}.py", "exported files")
+    extensions.run("export", "files", ctx, out, "exported files")
     return out

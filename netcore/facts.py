@@ -2,28 +2,26 @@
 
 Slides reach these through Jinja (`{{ net.test_accuracy_percent }}`), so no result
 is ever typed by hand. Names are stable; add, never rename.
-Extra talk-specific facts live in `netcore/facts_talk.py`, which (if present)
-defines `compute(ctx) -> dict` and is merged in here.
+Extra facts live in `netcore/facts_*.py` modules (today facts_talk.py), each
+defining `compute(ctx) -> dict`, merged in here.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from netcore.extensions import merge
+from netcore import extensions
 
 HERE = Path(__file__).resolve().parent
-EXTRA_MODULES = ("facts_talk",)
 
 
 def source_files() -> list[Path]:
     """Files whose code determines the facts (for the cache key)."""
-    return [HERE / "facts.py"] + [HERE / f"{m}.py" for m in EXTRA_MODULES if (HERE / f"{m}.py").exists()]
+    return [HERE / "facts.py"] + extensions.files("facts")
 
 
 def _percent(fraction: float) -> str:
@@ -78,8 +76,6 @@ def compute(ctx) -> dict[str, Any]:
         "train_seconds_text": f"{model.train_seconds:.1f} s",  # wall time: differs between two trainings
         "seconds_per_epoch": round(float(np.mean([h["seconds"] for h in model.history[1:]])), 3),
     }
-    for name in EXTRA_MODULES:
-        if (HERE / f"{name}.py").exists():
-            merge(facts, importlib.import_module(f"netcore.{name}").compute(ctx), f"netcore/{name}.py", "facts")
+    extensions.run("facts", "compute", ctx, facts, "facts")
     return facts
 

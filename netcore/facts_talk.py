@@ -1,4 +1,4 @@
-"""Talk-specific facts (merged into netcore.facts by its EXTRA_MODULES hook).
+"""Talk-specific facts (a `facts_*.py` module: netcore.facts merges in what `compute` returns).
 
 The slides quote these instead of typed numbers: what the network answers for
 pure noise, its most common confusion, and how the parameters split by layer.
