@@ -80,7 +80,9 @@ def snapshots_json(ctx) -> str:
         "significant_digits": SNAPSHOT_DIGITS,
         # Wall-clock fields are left out: they differ between runs and would
         # break byte-identical rebuilds; the demos only need costs and accuracies.
-        "history": [{k: v for k, v in h.items() if k not in ("seconds", "elapsed")} for h in model.history],
+        # Keys sorted: a history read back from the cache has them in that order, a
+        # fresh one in the trainer's, and the file must not depend on which it was.
+        "history": [{k: h[k] for k in sorted(h) if k not in ("seconds", "elapsed")} for h in model.history],
     }
     text = json.dumps(head, separators=(",", ":"))
     return text[:-1] + ',"snapshots":[' + ",".join(epochs) + "]}"
