@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -23,7 +22,8 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
-from deck.pdf import CHROMIUM_ARGS  # noqa: E402  (the product's own Chromium launch line)
+from deck.errors import DeckError  # noqa: E402
+from deck.pdf import chromium  # noqa: E402  (the product's own Chromium launch)
 
 TARGET_MS = 16.0
 
@@ -36,13 +36,7 @@ def build(out: Path) -> None:
 
 
 def measure(deck: Path, redraws: int, warmup: int) -> list[float]:
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        sys.exit("Debian's Chromium is missing: apt-get install -y chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    with chromium(deck / "index.html") as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.goto((deck / "index.html").resolve().as_uri())
         page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.Demos && Demos.get('draw-digit')")
@@ -75,7 +69,6 @@ def measure(deck: Path, redraws: int, warmup: int) -> list[float]:
             [redraws, warmup],
         )
         prediction = page.locator('[data-demo="draw-digit"] [data-role=prediction]').text_content()
-        browser.close()
     print(f"(the drawn '0' was classified as {prediction})")
     return times
 
@@ -91,7 +84,10 @@ def main() -> None:
         if deck is None:
             deck = Path(tmp) / "output"
             build(deck)
-        times = sorted(measure(deck, args.redraws, args.warmup))
+        try:
+            times = sorted(measure(deck, args.redraws, args.warmup))
+        except DeckError as exc:  # no Chromium or Playwright: one line, not a traceback
+            sys.exit(str(exc))
     p95 = times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)]
     median = statistics.median(times)
     print(f"draw-digit full redraw (read pad + preprocess + forward + render + rasterise), {len(times)} redraws, headless Chromium:")

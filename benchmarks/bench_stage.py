@@ -27,7 +27,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from deck.pdf import CHROMIUM_ARGS, export_pdf  # noqa: E402
+from deck.errors import DeckError  # noqa: E402
+from deck.pdf import chromium, export_pdf  # noqa: E402
 from deck.pipeline import DEFAULT_CACHE, build  # noqa: E402
 from deck.single_file import write_single_file  # noqa: E402
 
@@ -36,10 +37,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def launch(playwright):
-    return playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
 
 
 def poll(page, script: str, timeout: float = 30.0) -> float:
@@ -55,7 +52,7 @@ def poll(page, script: str, timeout: float = 30.0) -> float:
     raise TimeoutError(script)
 
 
-def bench_watch(config: Path, runs: int, playwright) -> dict[str, object]:
+def bench_watch(config: Path, runs: int) -> dict[str, object]:
     """Edit the heading of one slide N times in a copy of the deck; time save -> visible."""
     work = Path(tempfile.mkdtemp(prefix="bench-watch-"))
     slides = work / "slides"
@@ -68,7 +65,6 @@ def bench_watch(config: Path, runs: int, playwright) -> dict[str, object]:
         cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     threading.Thread(target=lambda: lines.extend(line.rstrip() for line in proc.stdout), daemon=True).start()
-    browser = None
     try:
         deadline = time.monotonic() + 600
         while not any("Serving" in line for line in lines):
@@ -83,27 +79,27 @@ def bench_watch(config: Path, runs: int, playwright) -> dict[str, object]:
             (i, s) for i, s in enumerate(parsed) if i >= 3 and s.body.lstrip().startswith("## ")
         )
         heading = target.body.lstrip().splitlines()[0]
-        browser = launch(playwright)
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.goto(f"http://127.0.0.1:{port}/")
-        page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.DeckLive")
-        page.evaluate("i => { const s = Reveal.getSlides()[i]; const at = Reveal.getIndices(s); Reveal.slide(at.h, at.v); }", target_index)
-        latencies = []
-        text = target.file.read_text(encoding="utf-8")
-        for run in range(runs):
-            marker = f"edited {run}"
-            new = text.replace(heading, f"{heading} {marker}", 1)
-            started = time.perf_counter()
-            target.file.write_text(new, encoding="utf-8")
-            try:
-                poll(page, f"() => window.Reveal && Reveal.isReady() && Reveal.getCurrentSlide().textContent.includes({marker!r})")
-            except TimeoutError:
-                raise RuntimeError(f"edit of {target.file.name} never showed; watch mode printed:\n" + "\n".join(lines)) from None
-            latencies.append(time.perf_counter() - started)
-            position_kept = page.evaluate("() => Reveal.getSlidePastCount()") == target_index
-            if not position_kept:
-                raise RuntimeError("the reload lost the slide position")
-            time.sleep(0.3)
+        with chromium(config) as browser:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.DeckLive")
+            page.evaluate("i => { const s = Reveal.getSlides()[i]; const at = Reveal.getIndices(s); Reveal.slide(at.h, at.v); }", target_index)
+            latencies = []
+            text = target.file.read_text(encoding="utf-8")
+            for run in range(runs):
+                marker = f"edited {run}"
+                new = text.replace(heading, f"{heading} {marker}", 1)
+                started = time.perf_counter()
+                target.file.write_text(new, encoding="utf-8")
+                try:
+                    poll(page, f"() => window.Reveal && Reveal.isReady() && Reveal.getCurrentSlide().textContent.includes({marker!r})")
+                except TimeoutError:
+                    raise RuntimeError(f"edit of {target.file.name} never showed; watch mode printed:\n" + "\n".join(lines)) from None
+                latencies.append(time.perf_counter() - started)
+                position_kept = page.evaluate("() => Reveal.getSlidePastCount()") == target_index
+                if not position_kept:
+                    raise RuntimeError("the reload lost the slide position")
+                time.sleep(0.3)
         builds = [line for line in lines if " after " in line]
         return {
             "median": statistics.median(latencies),
@@ -112,8 +108,6 @@ def bench_watch(config: Path, runs: int, playwright) -> dict[str, object]:
             "last_build": builds[-1] if builds else "",
         }
     finally:
-        if browser is not None:
-            browser.close()
         proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=15)
@@ -123,7 +117,6 @@ def bench_watch(config: Path, runs: int, playwright) -> dict[str, object]:
 
 
 def bench_exports(config: Path) -> dict[str, object]:
-    from playwright.sync_api import sync_playwright
     from pypdf import PdfReader
 
     work = Path(tempfile.mkdtemp(prefix="bench-export-"))
@@ -140,8 +133,7 @@ def bench_exports(config: Path) -> dict[str, object]:
         alone = work / "usb" / single.name
         alone.parent.mkdir()
         shutil.copyfile(single, alone)
-        with sync_playwright() as playwright:
-            browser = launch(playwright)
+        with chromium(alone) as browser:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             requests: list[str] = []
             page.on("request", lambda request: requests.append(request.url))
@@ -155,7 +147,6 @@ def bench_exports(config: Path) -> dict[str, object]:
                    await Promise.all(imgs.map(i => i.decode().catch(() => null)));
                    return imgs.filter(i => i.naturalWidth === 0).length; }"""
             )
-            browser.close()
         return {
             "slides": len(result.slides),
             "pdf_seconds": pdf_seconds,
@@ -176,11 +167,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     config = args.config.resolve()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        watch = bench_watch(config, args.runs, playwright)
-    exports = bench_exports(config)  # export_pdf runs its own Playwright
+    try:
+        watch = bench_watch(config, args.runs)
+        exports = bench_exports(config)
+    except DeckError as exc:
+        sys.exit(str(exc))
 
     print(f"Stage benchmark for {config.relative_to(PROJECT) if PROJECT in config.parents else config}")
     print(f"{'measure':<44} {'result':>22}   target")
