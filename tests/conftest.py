@@ -8,6 +8,8 @@ Chromium is a failure with the command that installs it, never a download.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -15,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import pytest
 
 from deck.pdf import CHROMIUM_ARGS  # the product's own launch line, shared by the tests
+from netcore.network import Network
 
 PROJECT = Path(__file__).resolve().parent.parent
 STARTER = Path(__file__).resolve().parent / "decks" / "starter"
@@ -31,6 +35,29 @@ def run_build(*args: str | Path, cwd: Path = PROJECT, timeout: float = 600) -> s
         capture_output=True,
         text=True,
         timeout=timeout,
+    )
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Path -> sha256 of every file (and a marker for every folder) under root."""
+    digest = {}
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        rel = os.path.relpath(folder, root)
+        digest[rel + "/"] = "dir"
+        for name in sorted(files):
+            path = Path(folder) / name
+            digest[os.path.join(rel, name)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
+
+
+def numpy_network(model: dict) -> Network:
+    """netcore's numpy network from an exported model (model.json's dict), in float64."""
+    return Network(
+        layers=list(model["layers"]),
+        activations=list(model["activations"]),
+        weights=[np.array(w, dtype=np.float64) for w in model["weights"]],
+        biases=[np.array(b, dtype=np.float64) for b in model["biases"]],
     )
 
 

@@ -12,20 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from netcore.network import Network
+from conftest import numpy_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TOLERANCE = 1e-5
-
-
-def numpy_network(model: dict) -> Network:
-    return Network(
-        layers=list(model["layers"]),
-        activations=list(model["activations"]),
-        weights=[np.array(w, dtype=np.float64) for w in model["weights"]],
-        biases=[np.array(b, dtype=np.float64) for b in model["biases"]],
-    )
 
 
 def test_js_forward_pass_matches_netcore_on_exported_test_digits(built_deck: Path, open_deck):

@@ -15,14 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import numpy_network
+from netcore.export import _script  # the exporter's own data/<name>.js wrapper
+
 pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEMOS_DIR = PROJECT / "templates" / "demos"
-
-
-def script(name: str, value: object) -> str:
-    return f"window.NETCORE = window.NETCORE || {{}};\nwindow.NETCORE.{name} = {json.dumps(value)};\n"
 
 
 def random_model(rng: np.random.Generator, layers: list[int], activations: list[str]) -> dict:
@@ -53,7 +52,7 @@ def harness(tmp_path: Path, browser):
                  "snapshots": [{"epoch": e, "weights": model["weights"], "biases": model["biases"]} for e in (0, 1)]}
         (tmp_path / "data").mkdir(exist_ok=True)
         for name, value in (("model", model), ("samples", samples), ("snapshots", snaps)):
-            (tmp_path / "data" / f"{name}.js").write_text(script(name, value))
+            (tmp_path / "data" / f"{name}.js").write_bytes(_script(name, json.dumps(value)))
         shutil.copytree(DEMOS_DIR, tmp_path / "demos", dirs_exist_ok=True)
         order = ["runtime.js", "forward.js"] + sorted(
             p.name for p in DEMOS_DIR.glob("*.js") if p.name not in ("runtime.js", "forward.js"))
@@ -78,21 +77,6 @@ def harness(tmp_path: Path, browser):
         page.close()
 
 
-def numpy_forward(model: dict, x: np.ndarray) -> list[np.ndarray]:
-    acts = [x]
-    for w, b, name in zip(model["weights"], model["biases"], model["activations"]):
-        z = acts[-1] @ np.array(w).T + np.array(b)
-        if name == "sigmoid":
-            a = 1 / (1 + np.exp(-z))
-        elif name == "relu":
-            a = np.maximum(z, 0)
-        else:
-            e = np.exp(z - z.max(axis=1, keepdims=True))
-            a = e / e.sum(axis=1, keepdims=True)
-        acts.append(a)
-    return acts
-
-
 @pytest.mark.parametrize("activations", [["relu", "sigmoid", "softmax"], ["sigmoid", "relu", "sigmoid"]])
 def test_forward_pass_matches_numpy_for_every_activation(harness, activations):
     page, errors, _ = harness([("neuron", "{}")])
@@ -104,7 +88,7 @@ def test_forward_pass_matches_numpy_for_every_activation(harness, activations):
              return xs.map(x => net.forward(x).slice(1).map(a => Array.from(a))); }""",
         [model, x.tolist()],
     )
-    expected = numpy_forward(model, x)
+    _, expected = numpy_network(model).forward(x)
     for layer in range(3):
         js = np.array([g[layer] for g in got])
         assert np.abs(js - expected[layer + 1]).max() < 1e-12

@@ -35,6 +35,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import tree_digest  # test_trust_reproducible imports it from here
+
 PROJECT = Path(__file__).resolve().parent.parent
 MALFORMED = Path(__file__).resolve().parent / "malformed"
 CASES = sorted((MALFORMED / "cases").glob("*.yaml"))
@@ -130,19 +132,6 @@ def _default_sigint() -> None:
     # A child of a background job may inherit SIGINT ignored; Python then never
     # raises KeyboardInterrupt. Restore the default so Ctrl-C cases are real.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    """Path -> sha256 of every file (and a marker for every folder) under root."""
-    digest = {}
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        rel = os.path.relpath(folder, root)
-        digest[rel + "/"] = "dir"
-        for name in sorted(files):
-            path = Path(folder) / name
-            digest[os.path.join(rel, name)] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return digest
 
 
 @pytest.fixture(scope="session")
