@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
-
+from conftest import run_build
 from deck import lint as lint_mod
 from deck.lint import check, collect, exit_status, format_findings, lint
 
@@ -221,15 +219,13 @@ def test_lint_accepts_an_already_parsed_deck(tmp_path):
 
 def test_build_check_prints_findings_and_exits_1(tmp_path):
     deck_yaml = write_deck(tmp_path, {"a.md": BAD_A, "b.md": BAD_B})
-    run = subprocess.run([sys.executable, str(PROJECT / "build.py"), "--config", str(deck_yaml), "--check"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    run = run_build("--config", deck_yaml, "--check", cwd=tmp_path, timeout=120)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "slides/a.md:19: error: unknown figure 'cost-curve'" in run.stdout
     assert "Traceback" not in run.stderr
     good = tmp_path / "good"
     deck_yaml = write_deck(good, {"a.md": GOOD})
-    run = subprocess.run([sys.executable, str(PROJECT / "build.py"), "--config", str(deck_yaml), "--check"],
-                         cwd=good, capture_output=True, text=True, timeout=120)
+    run = run_build("--config", deck_yaml, "--check", cwd=good, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 error(s), 0 warning(s)" in run.stdout
 

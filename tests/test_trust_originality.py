@@ -12,12 +12,10 @@ import json
 import random
 import re
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-
+from conftest import run_build
 from deck import originality
 from deck.originality import (
     Finding,
@@ -30,7 +28,6 @@ from deck.originality import (
     units_from_markdown,
 )
 
-PROJECT = Path(__file__).resolve().parent.parent
 REFS = Path(__file__).parent / "references"
 CORPUS = REFS / "corpus"
 PLANTED = REFS / "deck" / "planted.md"
@@ -158,22 +155,14 @@ def test_build_check_originality_flags_planted_deck(tmp_path):
     slides.mkdir()
     shutil.copy(PLANTED, slides / "planted.md")
     (slides / "deck.yaml").write_text("title: t\nslides: [planted.md]\n")
-    run = subprocess.run(
-        [sys.executable, str(PROJECT / "build.py"), "--config", str(slides / "deck.yaml"),
-         "--check-originality", str(CORPUS)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
-    )
+    run = run_build("--config", slides / "deck.yaml", "--check-originality", CORPUS, cwd=tmp_path, timeout=120)
     assert run.returncode == 1, run.stderr
     flagged = [line for line in run.stdout.splitlines() if ": warning: " in line]
     assert len(flagged) == len(planted_cases()), run.stdout
     assert flagged[0].startswith("slides/planted.md:15: warning: slide repeat")
     (slides / "deck.yaml").write_text("title: t\nslides: [independent.md]\n")
     shutil.copy(INDEPENDENT, slides / "independent.md")
-    run = subprocess.run(
-        [sys.executable, str(PROJECT / "build.py"), "--config", str(slides / "deck.yaml"),
-         "--check-originality", str(CORPUS)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
-    )
+    run = run_build("--config", slides / "deck.yaml", "--check-originality", CORPUS, cwd=tmp_path, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
 
 
