@@ -16,7 +16,7 @@ NODES = {
     "z": (r"$z^{(L)}$", 6.9, 0.0, True),
     "a": (r"$a^{(L)}$", 8.7, 0.0, True),
     "y": (r"$y$", 10.0, -1.5, True),
-    "c": (r"$C_0$", 10.6, 0.0, True),
+    "c": (r"$C_x$", 10.6, 0.0, True),
 }
 EDGES = [("a2", "z1"), ("w1", "z1"), ("b1", "z1"), ("z1", "a1"), ("a1", "z"), ("w", "z"), ("b", "z"), ("z", "a"), ("a", "c"), ("y", "c")]
 EDGE_LABELS = {("z1", "a1"): r"$\sigma$", ("z", "a"): r"$\sigma$", ("a", "c"): r"$(a-y)^2$"}
@@ -58,7 +58,7 @@ register(
         alt=(
             "Dependency diagram of a network with one neuron per layer. The weight w(L), the previous "
             "activation a(L-1) and the bias b(L) point into z(L); z(L) points through sigma into a(L); a(L) and "
-            "the target y point into the cost C0. Further left, in grey, w(L-1), b(L-1) and a(L-2) point into "
+            "the target y point into the cost Cx of one example x. Further left, in grey, w(L-1), b(L-1) and a(L-2) point into "
             "z(L-1), which points through sigma into a(L-1)."
         ),
         caption="What depends on what, from a parameter to the cost.",
