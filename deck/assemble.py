@@ -14,17 +14,20 @@ from deck.pacing import slide_seconds
 from deck.paths import TEMPLATES_DIR
 from deck.render import RenderedSlide
 
-# Scripts that other demo scripts build on load first; the rest follow in name order.
-FIRST_DEMO_SCRIPTS = ("runtime.js", "forward.js")
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 
 
 @functools.cache
-def page_environment() -> jinja2.Environment:
-    """One environment for every build of the process: it caches compiled templates, and its
-    loader (auto_reload, jinja2's default) recompiles a template whose file has changed."""
+def page_environment(talk_dir: Path | None = None) -> jinja2.Environment:
+    """One environment per talk for the whole process: it caches compiled templates, and its
+    loader (auto_reload, jinja2's default) recompiles a template whose file has changed.
+    A talk's own ``layouts/NAME.html`` is found before the tool's layout of that name."""
+    loaders: list[jinja2.BaseLoader] = []
+    if talk_dir is not None:
+        loaders.append(jinja2.PrefixLoader({"layouts": jinja2.FileSystemLoader(talk_dir / "layouts")}, delimiter="/"))
+    loaders.append(jinja2.FileSystemLoader(TEMPLATES_DIR))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -34,9 +37,9 @@ def page_environment() -> jinja2.Environment:
     return env
 
 
-def assemble(config: DeckConfig, slides: list[RenderedSlide], out_dir: Path) -> str:
+def assemble(config: DeckConfig, slides: list[RenderedSlide], scripts: list[str], stylesheets: list[str]) -> str:
     """The deck's index.html: each slide through its layout, then the page around them."""
-    env = page_environment()
+    env = page_environment(config.talk_dir.resolve())
     deck = config.metadata()
     stacks: list[list[Markup]] = []
     for slide in slides:
@@ -50,12 +53,10 @@ def assemble(config: DeckConfig, slides: list[RenderedSlide], out_dir: Path) -> 
     return page.render(
         deck=deck,
         stacks=stacks,
-        scripts=_scripts(out_dir),
-        stylesheets=_stylesheets(out_dir),
+        scripts=scripts,
+        stylesheets=stylesheets,
         reveal_config=reveal_config(config),
     )
-
-
 def reveal_config(config: DeckConfig) -> dict[str, Any]:
     """reveal.js settings; everything it loads comes from the output folder."""
     return {
@@ -76,21 +77,3 @@ def reveal_config(config: DeckConfig) -> dict[str, Any]:
             "wordsPerMinute": config.words_per_minute,
         },
     }
-
-
-def _scripts(out_dir: Path) -> list[str]:
-    scripts = [f"data/{p.name}" for p in sorted((out_dir / "data").glob("*.js"))]
-    demos = out_dir / "demos"
-    names = sorted(p.name for p in demos.glob("*.js"))
-    ordered = [n for n in FIRST_DEMO_SCRIPTS if n in names] + [n for n in names if n not in FIRST_DEMO_SCRIPTS]
-    scripts += [f"demos/{name}" for name in ordered]
-    scripts += [f"stage/{p.name}" for p in sorted((out_dir / "stage").glob("*.js"))]
-    return scripts
-
-
-def _stylesheets(out_dir: Path) -> list[str]:
-    return [
-        f"{folder}/{p.name}"
-        for folder in ("demos", "stage")
-        for p in sorted((out_dir / folder).glob("*.css"))
-    ]

@@ -11,9 +11,7 @@ import shutil
 from pathlib import Path
 
 from deck.errors import DeckError
-from deck.paths import PROJECT_DIR
-
-NODE_MODULES = PROJECT_DIR / "node_modules"
+from deck.paths import PROJECT_DIR, VENDOR_DIR
 
 # (package, path inside the package): a file, or a folder copied whole.
 VENDOR_FILES: tuple[tuple[str, str], ...] = (
@@ -37,14 +35,14 @@ def copy_vendor(out_dir: Path) -> list[Path]:
     """Copy reveal.js and KaTeX into ``out_dir/vendor``; say how to fix a missing install."""
     copied: list[Path] = []
     for package, relative in VENDOR_FILES:
-        source = NODE_MODULES / package / relative
+        source = VENDOR_DIR / package / relative
         if not source.is_file():
             raise DeckError(PROJECT_DIR / "package.json", None, f"{package} is not installed ({relative} missing)", "run 'npm ci' (or 'make deck')")
         target = out_dir / "vendor" / package / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         copied.append(target)
-    fonts = NODE_MODULES / "katex" / "dist" / "fonts"
+    fonts = VENDOR_DIR / "katex" / "dist" / "fonts"
     target_fonts = out_dir / "vendor" / "katex" / "dist" / "fonts"
     target_fonts.mkdir(parents=True, exist_ok=True)
     for font in sorted(fonts.glob(f"*{KATEX_FONT_SUFFIX}")):
@@ -63,3 +61,10 @@ def copy_tree(source: Path, target: Path) -> list[Path]:
             shutil.copyfile(path, destination)
             copied.append(destination)
     return copied
+
+
+def copy_file(source: Path, target: Path) -> Path:
+    """Copy one of our own (or the talk's) front-end files into the output."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return target

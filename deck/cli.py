@@ -1,4 +1,4 @@
-"""The command line: ``python build.py`` and its options.
+"""The command line: ``python build.py [TALK]``, ``deck [TALK]``, ``python -m deck``.
 
 Kept thin on purpose: it parses arguments, calls the pipeline or one of the
 speaker's tools, and turns every problem in the sources into one line on
@@ -13,23 +13,26 @@ import traceback
 from pathlib import Path
 
 from deck.errors import DeckError
-from deck.pipeline import DEFAULT_CACHE, DEFAULT_CONFIG, DEFAULT_OUT, build
+from deck.pipeline import DEFAULT_CONFIG
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+LISTABLE = ("figures", "demos", "facts", "layouts", "themes")
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(prog: str = "build.py") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="build.py",
-        description="Build the talk: train (or load) the network, draw the figures, render the slides into a reveal.js deck.",
+        prog=prog,
+        description="Build a talk folder (deck.yaml and its slides) into a reveal.js deck that presents offline. "
+        f"'{prog} new DIR' starts a new talk.",
         epilog="Errors are printed as FILE:LINE: message. Exit status: 0 built, 1 a check found problems, 2 bad input.",
     )
-    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="the deck's deck.yaml (default: slides/deck.yaml)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: output/)")
-    p.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="cache folder for the network and figures (default: .cache/)")
-    p.add_argument("--no-cache", action="store_true", help="retrain the network and redraw every figure")
+    p.add_argument("talk", nargs="?", type=Path, help="the talk folder or its deck.yaml (default: slides/ of this project)")
+    p.add_argument("--config", type=Path, help="the talk's deck.yaml (same as giving TALK)")
+    p.add_argument("--out", type=Path, help="output folder (default: output/ inside the talk, or beside a slides/ folder)")
+    p.add_argument("--cache", type=Path, help="cache folder for computations and figures (default: .cache/ beside the output)")
+    p.add_argument("--no-cache", action="store_true", help="recompute and redraw everything")
     noise = p.add_mutually_exclusive_group()
     noise.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     noise.add_argument("-v", "--verbose", action="store_true", help="print each stage and what was redrawn")
@@ -38,17 +41,24 @@ def parser() -> argparse.ArgumentParser:
     tools.add_argument("--check", action="store_true", help="lint the sources without building")
     tools.add_argument("--check-originality", metavar="DIR", type=Path, help="compare slides and notes against reference texts in DIR")
     tools.add_argument("--report", action="store_true", help="print the pacing report (words, minutes per section)")
-    p.add_argument("--pdf", action="store_true", help="after building, print the deck to output/<deck>.pdf with headless Chromium")
-    p.add_argument("--notes", action="store_true", help="with --pdf: include the speaker notes")
+    tools.add_argument("--list", choices=LISTABLE, help="list the figures, demos, facts, layouts or themes this talk can use")
+    p.add_argument("--pdf", action="store_true", help="after building, print the deck to <out>/<title>.pdf with headless Chromium")
+    p.add_argument("--notes", action="store_true", help="with --pdf: include the speaker notes (written to <title>-notes.pdf)")
     p.add_argument("--single-file", action="store_true", help="after building, write one self-contained HTML file")
     p.add_argument("--port", type=int, default=8000, help="with --watch: the localhost port (default 8000)")
     p.add_argument("--open", action="store_true", help="with --watch: open the deck in a browser")
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["new"]:
+        from deck.scaffold import main as new_main
+
+        return new_main(argv[1:], prog)
+    args = parser(prog).parse_args(argv)
     try:
+        _resolve_paths(args)
         return _run(args)
     except DeckError as exc:
         print(exc.one_line(), file=sys.stderr)
@@ -56,13 +66,32 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         # Start a fresh line: a progress bar may have been drawing on the current one.
         lead = "" if args.quiet else "\n"
-        print(f"{lead}build.py: interrupted; the previous output is untouched", file=sys.stderr)
+        print(f"{lead}{prog}: interrupted; the previous output is untouched", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug of ours, not the speaker's: one line unless asked for more
         if args.verbose:
             traceback.print_exc()
-        print(f"build.py: internal error: {type(exc).__name__}: {exc} (run with --verbose for details)", file=sys.stderr)
+        print(f"{prog}: internal error: {type(exc).__name__}: {exc} (run with --verbose for details)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _resolve_paths(args: argparse.Namespace) -> None:
+    """TALK or --config names deck.yaml; --out and --cache default to the talk's own places."""
+    from deck.talk import Talk
+
+    if args.talk is not None and args.config is not None:
+        raise DeckError(args.talk, None, "give the talk either as TALK or with --config, not both")
+    config = args.talk or args.config or DEFAULT_CONFIG
+    config = config / "deck.yaml" if config.is_dir() else config
+    if not config.is_file():
+        hint = "start one with 'build.py new DIR'" if config.name == "deck.yaml" else "name a talk folder or its deck.yaml"
+        raise DeckError(config, None, "no talk here (deck.yaml not found)", hint)
+    args.config = config
+    talk = Talk(config.parent)
+    args.out = args.out if args.out is not None else talk.default_out
+    args.cache = args.cache if args.cache is not None else talk.default_cache
+    if not 1 <= args.port <= 65535:
+        raise DeckError("--port", None, f"port {args.port} is not between 1 and 65535")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -78,10 +107,16 @@ def _run(args: argparse.Namespace) -> int:
         from deck.pacing import main as pacing_main
 
         return pacing_main(args.config)
+    if args.list:
+        from deck.listing import main as list_main
+
+        return list_main(args.config, args.list)
     if args.watch:
         from deck.watch import main as watch_main
 
         return watch_main(args)
+    from deck.pipeline import build
+
     result = build(args.config, args.out, cache_dir=args.cache, use_cache=not args.no_cache, progress=not args.quiet)
     if not args.quiet:
         print(result.summary())

@@ -22,14 +22,15 @@ from typing import Any, Iterable, Mapping, Sequence
 import jinja2
 
 from deck import sources
-from deck.config import DeckConfig, did_you_mean, read_config
+from deck.config import DeckConfig, read_config
+from deck.hints import did_you_mean
 from deck.errors import DeckError, display_path
 from deck.markup import Formula, Stash, plain_words, to_html
-from deck.paths import PROJECT_DIR, URL_SCHEME, inside
-from deck.render import DEMOS, IMAGE_REFERENCE, RAW_SCRIPT
+from deck.paths import PROJECT_DIR, URL_SCHEME, VENDOR_DIR, inside
+from deck.render import IMAGE_REFERENCE, RAW_SCRIPT
 from deck.sources import Slide
 
-KATEX_JS = PROJECT_DIR / "node_modules" / "katex" / "dist" / "katex.js"
+KATEX_JS = VENDOR_DIR / "katex" / "dist" / "katex.js"
 
 _FIGURE_CALL = re.compile(r"\bfigure\(\s*(?P<q>['\"])(?P<name>[^'\"]+)(?P=q)(?P<rest>[^)]*)\)")
 _DEMO_CALL = re.compile(r"\bdemo\(\s*(?P<q>['\"])(?P<name>[^'\"]+)(?P=q)")
@@ -75,6 +76,7 @@ class DeckSources:
     slides: list[Slide] = field(default_factory=list)
     figures: Mapping[str, Any] | Iterable[str] | None = None
     facts: Mapping[str, Any] | None = None
+    demos: Mapping[str, bool] | None = None  # demo name -> has a still for print
 
 
 def _finding(path: Path | str, line: int | None, severity: str, message: str) -> Finding:
@@ -135,7 +137,9 @@ def lint(deck: Any) -> list[Finding]:
                 _check_facts(slide, text, first, facts, findings)
             formulas.extend((slide, f) for f in _formulas(text, first))
         _check_figures(slide, figure_names, findings)
-        _check_demos(slide, figure_names, findings)
+        _check_demos(slide, getattr(deck, "demos", None), findings)
+        if config is not None and slide.layout not in (layouts := config.talk.layouts()):
+            findings.append(_finding(slide.file, slide.line, "error", f"unknown layout '{slide.layout}' ({did_you_mean(slide.layout, layouts, 'layouts')})"))
         _check_images(slide, config, findings)
         words = len(plain_words(slide.body))
         if words > budget:
@@ -172,10 +176,6 @@ def _check_options(slide: Slide, findings: list[Finding]) -> None:
         if key not in sources.OPTION_KEYS:
             findings.append(_finding(slide.file, slide.line, "error",
                                      f"unknown slide option '{key}' ({did_you_mean(str(key), sources.OPTION_KEYS)})"))
-    layout = slide.options.get("layout", "bullets")
-    if layout not in sources.LAYOUTS:
-        findings.append(_finding(slide.file, slide.line, "error",
-                                 f"unknown layout '{layout}' ({did_you_mean(str(layout), sources.LAYOUTS, 'layouts')})"))
 
 
 def _check_jinja(env: jinja2.Environment, slide: Slide, text: str, first: int, findings: list[Finding]) -> None:
@@ -240,20 +240,22 @@ def _check_figures(slide: Slide, names: set[str] | None, findings: list[Finding]
             findings.append(_finding(slide.file, line, "error", f"figure '{name}' has empty alt text; describe what it shows"))
 
 
-def _check_demos(slide: Slide, names: set[str] | None, findings: list[Finding]) -> None:
+def _check_demos(slide: Slide, demos: Mapping[str, bool] | None, findings: list[Finding]) -> None:
+    """``demos`` maps each demo the talk can place to whether it has a still for print."""
+    if demos is None:
+        return
     for match in _DEMO_CALL.finditer(slide.body):
         name = match.group("name")
         line = _where(slide.body, slide.body_line, match.start())
-        if name not in DEMOS:
-            findings.append(_finding(slide.file, line, "error", f"unknown demo '{name}' ({did_you_mean(name, DEMOS, 'demos')})"))
-        elif names is not None and f"demo-{name}" not in names:
-            findings.append(_finding(slide.file, line, "error",
-                                     f"demo '{name}' has no static fallback figure 'demo-{name}' for print and PDF"))
+        if name not in demos:
+            findings.append(_finding(slide.file, line, "error", f"unknown demo '{name}' ({did_you_mean(name, demos, 'demos')})"))
+        elif not demos[name]:
+            findings.append(_finding(slide.file, line, "error", f"demo '{name}' has no still for print and PDF"))
 
 
 def _check_images(slide: Slide, config: DeckConfig | None, findings: list[Finding]) -> None:
     text, first = slide.body, slide.body_line
-    project = config.project_dir if config else slide.file.parent.parent
+    project = config.talk_dir if config else slide.file.parent
     for match in IMAGE_REFERENCE.finditer(text):
         src, alt = match.group("src"), match.group("alt")
         if src.startswith("figure:"):
@@ -266,7 +268,7 @@ def _check_images(slide: Slide, config: DeckConfig | None, findings: list[Findin
             continue
         path = slide.file.parent / src
         if not inside(path, project):
-            findings.append(_finding(slide.file, line, "error", f"image path '{src}' leads outside the project"))
+            findings.append(_finding(slide.file, line, "error", f"image path '{src}' leads outside the talk folder"))
         elif not path.is_file():
             findings.append(_finding(slide.file, line, "error", f"image '{src}' not found"))
 
@@ -339,14 +341,17 @@ def exit_status(findings: Iterable[Finding]) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
-def registered_figures() -> list[str] | None:
-    """Names of every figure netcore can draw (no matplotlib import), plus the
-    demo fallbacks; None when the registry cannot be loaded."""
-    try:
-        from netcore.figures.registry import discover
-    except ImportError:
-        return None
-    return sorted(discover())
+def offered(config: DeckConfig) -> tuple[list[str], dict[str, bool]]:
+    """The figures a build of this talk could place and its demos (with whether each has a
+    still), from the computations' catalogs and the talk folder: nothing runs, nothing is drawn."""
+    figures = set(config.talk.figure_scripts())
+    stills: set[str] = set()
+    for computation in config.computations:
+        catalog = computation.catalog()
+        figures |= set(catalog.figures)
+        stills |= set(catalog.stills)
+    demos = config.talk.demos(d for c in config.computations for d in c.demo_dirs)
+    return sorted(figures), {name: name in stills or demo.still is not None for name, demo in demos.items()}
 
 
 def check(deck_yaml: Path, figures: Mapping[str, Any] | Iterable[str] | None = None,
@@ -355,7 +360,8 @@ def check(deck_yaml: Path, figures: Mapping[str, Any] | Iterable[str] | None = N
     deck, findings = collect(deck_yaml)
     if deck.config is None:
         return findings
-    deck.figures = figures if figures is not None else registered_figures()
+    known_figures, deck.demos = offered(deck.config)
+    deck.figures = figures if figures is not None else known_figures
     deck.facts = facts
     return sorted(set(findings) | set(lint(deck)))
 

@@ -465,7 +465,7 @@ def report(units: Sequence[TextUnit], reference_dir: Path) -> int:
 def main(config_path: Path, reference_dir: Path) -> int:
     """``build.py --check-originality DIR``: the deck's sources against DIR."""
     from deck.errors import DeckError
-    from deck.pipeline import load_sources
+    from deck.config import load_sources
 
     reference_dir = Path(reference_dir)
     if not reference_dir.is_dir():

@@ -141,7 +141,7 @@ def report(config: DeckConfig, slides: list[Slide]) -> str:
 
 def main(config_path: Path) -> int:
     """``build.py --report``: parse the sources (no build, no training) and print the table."""
-    from deck.pipeline import load_sources
+    from deck.config import load_sources
 
     config, slides = load_sources(config_path)
     print(report(config, slides))

@@ -10,13 +10,13 @@ page, and print. Debian's Chromium does the printing; we never download one.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deck.assemble import SLIDE_HEIGHT, SLIDE_WIDTH
 from deck.errors import DeckError
+from deck.hints import slug
 
 if TYPE_CHECKING:
     from deck.pipeline import BuildResult
@@ -35,12 +35,6 @@ LOAD_TIMEOUT_MS = 60_000
 _LAST_NOTES_PAGE_CSS = (
     ".reveal .slides > :last-child.speaker-notes-pdf { page-break-after: auto !important; break-after: auto !important; }"
 )
-
-
-def slug(title: str) -> str:
-    """A file name from the deck's title: 'How a Net Learns!' -> 'how-a-net-learns'."""
-    text = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-    return text or "deck"
 
 
 def export_pdf(result: "BuildResult", with_notes: bool = False) -> Path:

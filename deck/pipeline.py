@@ -1,33 +1,47 @@
 """The build, one stage after another, each feeding only the next.
 
-deck.yaml -> DeckConfig -> netcore (train or load, figures, facts, browser
-data) -> slides parsed and rendered against the facts -> page assembled ->
-one atomic swap into the output folder.
+deck.yaml -> DeckConfig -> slides parsed (so we know which figures and demos
+they use) -> computations run or load from cache (facts, figures, browser
+data, demo stills) -> the talk's own figure scripts -> slides rendered
+against the facts -> page assembled -> one atomic swap into the output folder.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
-from deck import assets
+import yaml
+
+from deck import assets, compute
 from deck.assemble import assemble
-from deck.config import DeckConfig, read_config
+from deck.compute import Figure, Products, Work
+from deck.config import DeckConfig, load_sources
 from deck.errors import DeckError
+from deck.figures import draw_figure
 from deck.output import recover, staging
 from deck.paths import PROJECT_DIR, TEMPLATES_DIR
 from deck.render import RenderedSlide, SlideRenderer
-from deck.sources import Slide, parse_files
-from netcore.errors import ConfigError, DataError, DivergenceError, NetcoreError
-
-if TYPE_CHECKING:
-    from netcore.artifacts import Figure
+from deck.sources import Slide
+from deck.talk import Demo
 
 DEFAULT_CONFIG = PROJECT_DIR / "slides" / "deck.yaml"
-DEFAULT_OUT = PROJECT_DIR / "output"
+DEFAULT_OUT = PROJECT_DIR / "output"  # where the default talk's deck goes (Talk.default_out of slides/)
 DEFAULT_CACHE = PROJECT_DIR / ".cache"
+
+_FIGURE_NAME = re.compile(r"figure(?::|\(\s*['\"])\s*([A-Za-z0-9_.-]+)")
+_DEMO_NAME = re.compile(r"\bdemo\(\s*['\"]([A-Za-z0-9_.-]+)")
+
+
+@dataclass(frozen=True)
+class Uses:
+    """The figures and demos a talk's slides name, read from the sources before anything runs."""
+
+    figures: frozenset[str]
+    demos: frozenset[str]
 
 
 @dataclass
@@ -38,56 +52,79 @@ class BuildResult:
     config: DeckConfig
     slides: list[RenderedSlide]
     figures: dict[str, Figure]
-    facts: dict[str, object]
-    trained: bool
+    facts: dict[str, dict[str, object]]
+    notes: list[str] = field(default_factory=list)
     redrawn: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def trained(self) -> bool:
+        return "network trained" in self.notes
 
     def summary(self) -> str:
         stacks = sum(1 for s in self.slides if s.source.v == 0)
         used = {name for s in self.slides for name in s.figures}
-        network = "trained" if self.trained else "loaded from cache"
-        redrawn = f", {len(self.redrawn)} redrawn" if self.redrawn else ""
+        redrawn = f", {len(self.redrawn)} talk figures drawn" if self.redrawn else ""
+        notes = "; " + "; ".join(self.notes) if self.notes else ""
         steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in self.timings.items() if name != "total")
         return (
             f"Built {self.out_dir / 'index.html'}: {len(self.slides)} slides ({stacks} horizontal), "
-            f"{len(used)} of {len(self.figures)} figures placed{redrawn}; network {network}; "
+            f"{len(used)} figures placed{redrawn}{notes}; "
             f"{self.timings.get('total', 0.0):.2f} s ({steps})"
         )
 
 
-def load_sources(config_path: Path = DEFAULT_CONFIG) -> tuple[DeckConfig, list[Slide]]:
-    """The speaker's sources, read and validated: cheap, so it runs before any training."""
-    config = read_config(config_path)
-    return config, parse_files(config.slide_files)
+def uses_of(slides: list[Slide]) -> Uses:
+    """Figure and demo names written in the slides (a generous reading: a name in the notes counts too)."""
+    figures: set[str] = set()
+    demos: set[str] = set()
+    for slide in slides:
+        text = "\n".join((slide.body, slide.notes, str(slide.options.get("background", ""))))
+        figures.update(_FIGURE_NAME.findall(text))
+        demos.update(_DEMO_NAME.findall(text))
+    return Uses(frozenset(figures), frozenset(demos))
 
 
 def build(
     config_path: Path = DEFAULT_CONFIG,
-    out_dir: Path = DEFAULT_OUT,
+    out_dir: Path | None = None,
     *,
-    cache_dir: Path = DEFAULT_CACHE,
+    cache_dir: Path | None = None,
     use_cache: bool = True,
     progress: bool = True,
     before_swap: Callable[[Path, "BuildResult"], None] | None = None,
 ) -> BuildResult:
-    """Build the deck into ``out_dir``; raise ``DeckError`` on any problem in the sources."""
-    from netcore.artifacts import produce  # imported here so source errors surface before numpy loads
-
+    """Build the talk into ``out_dir`` (default: beside it); raise ``DeckError`` on any problem in the sources."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    recover(out_dir)
     config, slides = load_sources(config_path)
+    talk = config.talk
+    out_dir = Path(out_dir) if out_dir is not None else talk.default_out
+    cache_dir = Path(cache_dir) if cache_dir is not None else talk.default_cache
+    recover(out_dir)
+    uses = uses_of(slides)
+    demos = talk.demos(d for c in config.computations for d in c.demo_dirs)
     timings["sources"] = time.perf_counter() - started
     with staging(out_dir) as stage:
         mark = time.perf_counter()
-        try:
-            art = produce(config.network, cache_dir=cache_dir, out_dir=stage, use_cache=use_cache, progress=progress)
-        except NetcoreError as exc:
-            raise _located(config, exc) from None
-        timings["network"] = time.perf_counter() - mark
+        products = _run_computations(config, uses, stage, cache_dir, use_cache, progress)
+        facts = {c.namespace: p.facts for c, p in zip(config.computations, products)}
+        figures: dict[str, Figure] = {}
+        stills: dict[str, Figure] = {}
+        scripts: list[str] = []
+        notes: list[str] = []
+        for computation, product in zip(config.computations, products):
+            _merge(figures, product.figures, computation, config)
+            stills.update(product.stills)
+            scripts.extend(product.scripts)
+            notes.extend(product.notes)
+        timings["computations"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        renderer = SlideRenderer(config, art.facts, art.figures)
+        redrawn = _talk_figures(config, uses, facts, figures, stage, cache_dir, use_cache)
+        _folder_stills(uses, demos, stills, stage)
+        timings["figures"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        renderer = SlideRenderer(config, facts, figures, demos, stills, known_figures=lambda: _all_figure_names(config, figures))
         rendered = [renderer.render(slide) for slide in slides]
         _check_unique_ids(rendered)
         timings["slides"] = time.perf_counter() - mark
@@ -96,21 +133,13 @@ def build(
             target = stage / media.target
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(media.source.read_bytes())
+        used_demos = sorted({name for s in rendered for name in s.demos})
         assets.copy_vendor(stage)
-        for folder in ("theme", "demos", "stage"):
-            if (TEMPLATES_DIR / folder).is_dir():
-                assets.copy_tree(TEMPLATES_DIR / folder, stage / folder)
-        html = assemble(config, rendered, stage)
+        assets.copy_tree(TEMPLATES_DIR / "stage", stage / "stage")
+        page_scripts, stylesheets = _front_end(config, [demos[name] for name in used_demos], scripts if used_demos else [], stage)
+        html = assemble(config, rendered, page_scripts, stylesheets)
         (stage / "index.html").write_text(html, encoding="utf-8")
-        result = BuildResult(
-            out_dir=out_dir,
-            config=config,
-            slides=rendered,
-            figures=art.figures,
-            facts=art.facts,
-            trained=art.trained,
-            redrawn=list(art.redrawn),
-        )
+        result = BuildResult(out_dir=out_dir, config=config, slides=rendered, figures=figures, facts=facts, notes=notes, redrawn=redrawn)
         if before_swap is not None:
             before_swap(stage, result)
         timings["write"] = time.perf_counter() - mark
@@ -119,17 +148,122 @@ def build(
     return result
 
 
-def _located(config: DeckConfig, exc: NetcoreError) -> DeckError:
-    """Place a network problem on the deck.yaml line that caused it."""
-    source = config.source
-    line = source.line_of("network") if source else None
-    if isinstance(exc, ConfigError) and source:
-        line = source.line_of("network", exc.key)
-    if isinstance(exc, DivergenceError) and source:
-        line = source.line_of("network", "learning_rate")
-    if isinstance(exc, DataError) and source:
-        line = source.line_of("network", "data_dir")
-    return DeckError(config.path, line, f"network: {exc}")
+def _run_computations(config: DeckConfig, uses: Uses, stage: Path, cache_dir: Path, use_cache: bool, progress: bool) -> list[Products]:
+    products: list[Products] = []
+    for computation in config.computations:
+        work = Work(
+            settings=computation.settings, talk_dir=config.talk_dir, cache_dir=cache_dir / computation.namespace,
+            out_dir=stage, wanted=uses.figures, demos=uses.demos, theme=config.theme, use_cache=use_cache, progress=progress,
+        )
+        try:
+            product = computation.produce(work)
+        except compute.ComputationError as exc:
+            line = config.line_of(computation.section, *exc.key) if computation.section in (config.source.data if config.source else {}) else computation.line
+            raise DeckError(config.path, line, f"{computation.section}: {exc.message}") from None
+        if not isinstance(product, Products):
+            raise DeckError(computation.source, None, f"produce() must return deck.compute.Products, got {type(product).__name__}")
+        products.append(product)
+    return products
+
+
+def _merge(figures: dict[str, Figure], new: dict[str, Figure], computation: compute.Computation, config: DeckConfig) -> None:
+    for name, figure in new.items():
+        if name in figures:
+            raise DeckError(config.path, computation.line, f"computation '{computation.name}' offers figure '{name}', which another computation already does")
+        figures[name] = figure
+
+
+def _talk_figures(config: DeckConfig, uses: Uses, facts: dict, figures: dict[str, Figure], stage: Path, cache_dir: Path, use_cache: bool) -> list[str]:
+    """Draw (or load) the talk's own figure scripts that the slides use."""
+    drawn: list[str] = []
+    for name, script in config.talk.figure_scripts().items():
+        if name not in uses.figures:
+            continue
+        if name in figures:
+            raise DeckError(script, 1, f"figure '{name}' is also offered by a computation", "rename the script")
+        figure, fresh = draw_figure(name, script, facts, config.theme, cache_dir, stage, use_cache)
+        figures[name] = figure
+        if fresh:
+            drawn.append(name)
+    return drawn
+
+
+def _folder_stills(uses: Uses, demos: dict[str, Demo], stills: dict[str, Figure], stage: Path) -> None:
+    """A demo folder's own still.svg/png, for the demos no computation draws a still of."""
+    for name in sorted(uses.demos):
+        demo = demos.get(name)
+        if demo is None or name in stills or demo.still is None:
+            continue
+        meta = _demo_meta(demo)
+        alt = meta.get("alt")
+        if not isinstance(alt, str) or not alt.strip():
+            raise DeckError(demo.folder / "demo.yaml", None, f"demo '{name}' has a still but no 'alt:' text describing it")
+        relative = f"demos/{name}/{demo.still.name}"
+        target = stage / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(demo.still.read_bytes())
+        width, height = _image_size(demo.still)
+        stills[name] = Figure(f"{name}-still", relative, alt.strip(), "", width, height)
+
+
+def _demo_meta(demo: Demo) -> dict:
+    path = demo.folder / "demo.yaml"
+    if not path.is_file():
+        return {}
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DeckError(path, mark.line + 1 if mark else None, f"invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(meta, dict):
+        raise DeckError(path, 1, "demo.yaml must be a mapping, such as 'alt: ...'")
+    return meta
+
+
+def _image_size(path: Path) -> tuple[int, int]:
+    """Width and height of an SVG (its width/height or viewBox) or a PNG (its header)."""
+    data = path.read_bytes()
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    text = data[:4000].decode("utf-8", "replace")
+    width = re.search(r'<svg[^>]*\bwidth="([\d.]+)(?:px|pt)?"', text)
+    height = re.search(r'<svg[^>]*\bheight="([\d.]+)(?:px|pt)?"', text)
+    if width and height:
+        return round(float(width.group(1))), round(float(height.group(1)))
+    box = re.search(r'viewBox="[\d.\s-]*?([\d.]+)\s+([\d.]+)"', text)
+    if box:
+        return round(float(box.group(1))), round(float(box.group(2)))
+    raise DeckError(path, None, "cannot read the still's size (an SVG needs width and height, or a viewBox)")
+
+
+def _front_end(config: DeckConfig, demos: list[Demo], data_scripts: list[str], stage: Path) -> tuple[list[str], list[str]]:
+    """Copy the theme, the demo runtime and the used demos; return the page's scripts and stylesheets in order."""
+    theme_target = f"theme/{config.theme}.css"
+    assets.copy_file(config.talk.theme_file(config.theme), stage / theme_target)
+    scripts: list[str] = []
+    stylesheets = [theme_target]
+    if demos:
+        assets.copy_tree(TEMPLATES_DIR / "runtime", stage / "runtime")
+        scripts.append("runtime/demos.js")
+        stylesheets.append("runtime/demos.css")
+        scripts.extend(data_scripts)
+        for demo in demos:
+            scripts.append(f"demos/{demo.name}/demo.js")
+            assets.copy_file(demo.script, stage / scripts[-1])
+            if demo.stylesheet is not None:
+                stylesheets.append(f"demos/{demo.name}/demo.css")
+                assets.copy_file(demo.stylesheet, stage / stylesheets[-1])
+    scripts += [f"stage/{p.name}" for p in sorted((stage / "stage").glob("*.js"))]
+    stylesheets += [f"stage/{p.name}" for p in sorted((stage / "stage").glob("*.css"))]
+    return scripts, stylesheets
+
+
+def _all_figure_names(config: DeckConfig, figures: dict[str, Figure]) -> list[str]:
+    """Every figure the talk could place, for "did you mean" hints (asks each computation's catalog)."""
+    names = set(figures) | set(config.talk.figure_scripts())
+    for computation in config.computations:
+        names |= set(computation.catalog().figures)
+    return sorted(names)
 
 
 def _check_unique_ids(slides: list[RenderedSlide]) -> None:

@@ -1,36 +1,45 @@
-"""Slide sources to slide HTML: Jinja against the facts, then Markdown.
+"""Slide sources to slide HTML: Jinja against the facts, then Markdown, then the page's rules.
 
-Slide text is a Jinja template so that numbers about the network are never
-typed by hand: ``{{ net.test_accuracy_percent }}`` is filled in from the model
-trained for this very build. Unknown names are errors, located in the slide.
+Slide text is a Jinja template so that numbers are never typed by hand:
+``{{ net.test_accuracy_percent }}`` is filled in from the computation that
+produced it for this very build. The template runs in a sandbox: it can read
+facts and call ``figure()`` and ``demo()``, nothing else, within bounds of size
+and time. Unknown names are errors, located in the slide.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import signal
+import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Callable, Iterator, Mapping
 
 import jinja2
+import jinja2.sandbox
 from markupsafe import Markup, escape
 
-from deck.config import DeckConfig, did_you_mean
+from deck.compute import Figure
+from deck.config import DeckConfig
 from deck.errors import DeckError
+from deck.hints import did_you_mean
 from deck.markup import Formula, Stash, to_html
-from deck.paths import URL_SCHEME, inside
+from deck.paths import URL_SCHEME, hidden, inside
+from deck.policy import check_html, remote_host
 from deck.sources import Slide
+from deck.talk import Demo
 
-if TYPE_CHECKING:
-    from netcore.artifacts import Figure  # for annotations only: netcore.artifacts loads numpy
-
-DEMOS = ("draw-digit", "neuron", "descent", "backprop", "replay")
-IMAGE_REFERENCE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"(?P<title>[^\"]*)\")?\)")
+# Linear time on any input: alt, src and title may not contain the brackets that start another image.
+IMAGE_REFERENCE = re.compile(r"!\[(?P<alt>[^\[\]\n]*)\]\((?P<src>[^()\[\]\s]+)(?:\s+\"(?P<title>[^\"\n]*)\")?\)")
 RAW_SCRIPT = re.compile(r"<\s*script\b", re.I)
 _COLUMN_BREAK = re.compile(r"^\|\|\|\s*$", re.M)
 _COLOUR = re.compile(r"^(#[0-9A-Fa-f]{3,8}|[a-z]+|(rgb|rgba|hsl|hsla)\([^)]*\))$")
+MAX_SLIDE_OUTPUT = 2_000_000  # characters one slide's template may produce
+MAX_TEMPLATE_SECONDS = 5.0
+MAX_POWER = 10_000  # the largest result magnitude's digits a template may compute with **
 
 
 @dataclass
@@ -56,30 +65,88 @@ class MediaFile:
     target: str
 
 
-class SlideRenderer:
-    """Renders slides against one build's facts, figures and media."""
+class Facts(Mapping[str, Any]):
+    """One computation's facts as slides see them (``net.*``), named for error messages."""
 
-    def __init__(self, config: DeckConfig, facts: dict[str, Any], figures: dict[str, Figure]):
+    def __init__(self, namespace: str, values: Mapping[str, Any]):
+        self.namespace = namespace
+        self._values = dict(values)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """Say "unknown fact 'net.x'" instead of Jinja's "'dict object' has no attribute 'x'"."""
+
+    @property
+    def _undefined_message(self) -> str:  # type: ignore[override]
+        owner = self._undefined_obj
+        if isinstance(owner, Facts):
+            return f"unknown fact '{owner.namespace}.{self._undefined_name}'"
+        if owner is jinja2.utils.missing:
+            return f"unknown name '{self._undefined_name}'"
+        return f"'{self._undefined_name}' is not defined here"
+
+
+class SlideSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja for slide text: no attribute access to internals, no mutation, bounded arithmetic."""
+
+    intercepted_binops = frozenset(["**", "*"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if isinstance(left, (int, float)) and isinstance(right, (int, float)) and abs(right) > 1 and abs(left) > 1:
+                import math
+
+                if abs(right) * math.log10(abs(left)) > MAX_POWER:
+                    raise OverflowError("number too large for a slide")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > MAX_SLIDE_OUTPUT:
+                    raise MemoryError("repetition too large for a slide")
+        return super().call_binop(context, operator, left, right)
+
+
+class SlideRenderer:
+    """Renders slides against one build's facts, figures, demos and media."""
+
+    def __init__(
+        self,
+        config: DeckConfig,
+        facts: Mapping[str, Mapping[str, Any]],
+        figures: Mapping[str, Figure],
+        demos: Mapping[str, Demo] | None = None,
+        stills: Mapping[str, Figure] | None = None,
+        known_figures: Callable[[], list[str]] | None = None,
+    ):
         self.config = config
-        self.facts = facts
-        self.figures = figures
+        self.facts = {namespace: Facts(namespace, values) for namespace, values in facts.items()}
+        self.figures = dict(figures)
+        self.demos = dict(demos or {})
+        self.stills = dict(stills or {})
+        self._known_figures = known_figures or (lambda: sorted(self.figures))
+        self.layouts = set(config.talk.layouts())
         self.media: dict[Path, MediaFile] = {}
-        self.env = jinja2.Environment(
-            undefined=jinja2.StrictUndefined,
-            autoescape=True,
-            keep_trailing_newline=False,
-        )
+        self.env = SlideSandbox(undefined=_Undefined, autoescape=True, keep_trailing_newline=False)
 
     def render(self, slide: Slide) -> RenderedSlide:
+        if slide.layout not in self.layouts:
+            raise DeckError(slide.file, slide.line, f"unknown layout '{slide.layout}'", did_you_mean(slide.layout, self.layouts, "layouts"))
         used_figures: list[str] = []
         used_demos: list[str] = []
         stash = Stash()
         helpers = self._helpers(slide, stash, used_figures, used_demos)
         body = self._jinja(slide.body, slide.file, slide.body_line, helpers)
         notes = self._jinja(slide.notes, slide.file, slide.notes_line, helpers) if slide.notes else ""
-        self._refuse_scripts(slide, body, notes)
         formulas: list[Formula] = []
-        body = self._images(body, slide, stash, used_figures)
+        body = self._images(body, slide, slide.body_line, stash, used_figures)
         parts = _COLUMN_BREAK.split(body) if slide.layout == "two-columns" else [body]
         if slide.layout == "two-columns" and len(parts) != 2:
             raise DeckError(slide.file, slide.line, f"a two-columns slide needs exactly one '|||' line, found {len(parts) - 1}")
@@ -88,7 +155,12 @@ class SlideRenderer:
             heading, parts[0] = _leading_heading(parts[0])
         columns = [Markup(to_html(part, stash, formulas)) for part in parts]
         heading_html = Markup(to_html(heading, stash, formulas)) if heading else Markup("")
-        notes_html = Markup(to_html(notes, Stash())) if notes else Markup("")
+        notes_html = Markup("")
+        if notes:
+            notes_stash = Stash()
+            notes_html = Markup(to_html(self._images(notes, slide, slide.notes_line, notes_stash, [], in_notes=True), notes_stash))
+        self._enforce_policy(slide, body, slide.body_line, [heading_html, *columns])
+        self._enforce_policy(slide, notes, slide.notes_line, [notes_html])
         attributes, classes = self._section_attributes(slide)
         return RenderedSlide(
             source=slide,
@@ -107,13 +179,13 @@ class SlideRenderer:
     def _helpers(self, slide: Slide, stash: Stash, used_figures: list[str], used_demos: list[str]) -> dict[str, Any]:
         def figure(name: str, alt: str | None = None, caption: str | None = None) -> Markup:
             used_figures.append(name)
-            return Markup(stash.put(self.figure_html(name, alt, caption, slide, _line_naming(slide, name))))
+            return Markup(stash.put(self.figure_html(str(name), alt, caption, slide, _line_naming(slide, str(name)))))
 
         def demo(name: str, **options: Any) -> Markup:
             used_demos.append(name)
-            return Markup(stash.put(self.demo_html(name, options, slide, _line_naming(slide, name))))
+            return Markup(stash.put(self.demo_html(str(name), options, slide, _line_naming(slide, str(name)))))
 
-        return {"net": self.facts, "deck": self.config.metadata(), "figure": figure, "demo": demo}
+        return {**self.facts, "deck": self.config.metadata(), "figure": figure, "demo": demo}
 
     def _jinja(self, text: str, path: Path, first_line: int, context: dict[str, Any]) -> str:
         if "{{" not in text and "{%" not in text and "{#" not in text:
@@ -123,28 +195,50 @@ class SlideRenderer:
         except jinja2.TemplateSyntaxError as exc:
             raise DeckError(path, first_line + (exc.lineno or 1) - 1, f"template error: {exc.message}") from None
         try:
-            return template.render(context)
+            with _time_limit(MAX_TEMPLATE_SECONDS):
+                pieces: list[str] = []
+                size = 0
+                for piece in template.generate(context):
+                    size += len(piece)
+                    if size > MAX_SLIDE_OUTPUT:
+                        raise MemoryError(f"the slide's text grew past {MAX_SLIDE_OUTPUT // 1_000_000} million characters")
+                    pieces.append(piece)
+                return "".join(pieces)
         except DeckError:
             raise
         except jinja2.UndefinedError as exc:
             line = first_line + _template_line(exc) - 1
-            raise DeckError(path, line, f"undefined name: {exc.message}", self._fact_hint(exc.message or "")) from None
-        except (jinja2.TemplateError, TypeError, ValueError) as exc:
-            raise DeckError(path, first_line + _template_line(exc) - 1, f"template error: {exc}") from None
+            raise DeckError(path, line, exc.message or "undefined name", self._name_hint(exc.message or "")) from None
+        except jinja2.sandbox.SecurityError as exc:
+            raise DeckError(path, first_line + _template_line(exc) - 1, f"not allowed in slide text: {exc}", "slides read facts; computation belongs in a computation or a figure script") from None
+        except RecursionError as exc:
+            raise DeckError(path, first_line + _template_line(exc) - 1, "template recursion too deep (a macro calling itself?)") from None
+        except _TemplateTimeout as exc:
+            raise DeckError(path, first_line + _template_line(exc) - 1, f"template took longer than {MAX_TEMPLATE_SECONDS:g} s") from None
+        except Exception as exc:  # arithmetic, type and lookup errors inside an expression
+            detail = str(exc) or type(exc).__name__
+            raise DeckError(path, first_line + _template_line(exc) - 1, f"template error: {type(exc).__name__}: {detail}") from None
 
-    def _fact_hint(self, message: str) -> str | None:
-        match = re.search(r"has no attribute '([^']+)'", message)
+    def _name_hint(self, message: str) -> str | None:
+        match = re.search(r"unknown fact '(\w+)\.([^']+)'", message)
         if match:
-            return did_you_mean(match.group(1), sorted(self.facts), "known facts") if self.facts else None
-        return "slides can use net.<fact>, deck.<key>, figure(name) and demo(name)"
+            known = self.facts.get(match.group(1)) or {}
+            return did_you_mean(match.group(2), list(known), "known facts")
+        match = re.search(r"unknown name '([^']+)'", message)
+        if match:
+            name = match.group(1)
+            if name == "net":
+                return "the facts 'net.*' come from the netcore computation: add 'computations: [netcore]' to deck.yaml"
+            names = [*self.facts, "deck", "figure", "demo"]
+            return did_you_mean(name, names, "slides can use")
+        return None
 
     # Figures, demos, images -------------------------------------------------
 
     def figure_html(self, name: str, alt: str | None, caption: str | None, slide: Slide, line: int) -> str:
         ref = self.figures.get(name)
         if ref is None:
-            known = ", ".join(sorted(n for n in self.figures if not n.startswith("demo-")))
-            raise DeckError(slide.file, line, f"unknown figure '{name}'", f"known figures: {known}")
+            raise DeckError(slide.file, line, f"unknown figure '{name}'", did_you_mean(name, self._known_figures(), "known figures"))
         alt_text = alt if alt is not None else ref.alt
         if not alt_text or not alt_text.strip():
             raise DeckError(slide.file, line, f"figure '{name}' has no alt text", "describe what the figure shows")
@@ -157,21 +251,24 @@ class SlideRenderer:
         )
 
     def demo_html(self, name: str, options: dict[str, Any], slide: Slide, line: int) -> str:
-        if name not in DEMOS:
-            raise DeckError(slide.file, line, f"unknown demo '{name}'", did_you_mean(name, DEMOS, "demos"))
-        fallback = self.figures.get(f"demo-{name}")
-        if fallback is None:
-            raise DeckError(slide.file, line, f"demo '{name}' has no static fallback figure 'demo-{name}' for print")
-        data = escape(json.dumps(options, sort_keys=True))
+        if name not in self.demos:
+            raise DeckError(slide.file, line, f"unknown demo '{name}'", did_you_mean(name, self.demos, "demos"))
+        still = self.stills.get(name)
+        if still is None:
+            raise DeckError(
+                slide.file, line, f"demo '{name}' has no still for print and PDF",
+                f"add {self.demos[name].folder.name}/still.svg or still.png with 'alt:' in its demo.yaml",
+            )
+        data = escape(json.dumps(options, sort_keys=True, default=str))
         return (
-            f'<div class="demo" data-demo="{name}" data-options="{data}"></div>'
-            f'<img class="demo-fallback" src="{escape(fallback.path)}" alt="{escape(fallback.alt)}"'
-            f' width="{fallback.width}" height="{fallback.height}">'
+            f'<div class="demo" data-demo="{escape(name)}" data-options="{data}"></div>'
+            f'<img class="demo-fallback" src="{escape(still.path)}" alt="{escape(still.alt)}"'
+            f' width="{still.width}" height="{still.height}">'
         )
 
-    def _images(self, body: str, slide: Slide, stash: Stash, used_figures: list[str]) -> str:
+    def _images(self, text: str, slide: Slide, first_line: int, stash: Stash, used_figures: list[str], in_notes: bool = False) -> str:
         def replace(match: re.Match[str]) -> str:
-            line = slide.body_line + body.count("\n", 0, match.start())
+            line = first_line + text.count("\n", 0, match.start())
             src, alt, title = match.group("src"), match.group("alt"), match.group("title")
             if src.startswith("figure:"):
                 name = src.removeprefix("figure:")
@@ -183,22 +280,37 @@ class SlideRenderer:
             caption = f"<figcaption>{escape(title)}</figcaption>" if title else ""
             return stash.put(f'<figure class="figure"><img src="{escape(target)}" alt="{escape(alt)}">{caption}</figure>')
 
-        return IMAGE_REFERENCE.sub(replace, body)
+        if "![" not in text:
+            return text
+        return _outside_code(text, lambda prose: IMAGE_REFERENCE.sub(replace, prose))
 
     def media_path(self, src: str, slide: Slide, line: int) -> str:
         """Check a speaker's image reference and schedule the file for copying."""
-        if URL_SCHEME.match(src):
-            raise DeckError(slide.file, line, f"image '{src}' is not a local file", "the deck must work offline: save the image into slides/")
-        path = (slide.file.parent / src)
-        if not inside(path, self.config.project_dir):
-            raise DeckError(slide.file, line, f"image path '{src}' leads outside the project")
+        if URL_SCHEME.match(src) or src.startswith("//"):
+            host = remote_host(src)
+            if host and host in self.config.allowed_hosts:
+                return src
+            raise DeckError(slide.file, line, f"image '{src}' is not a local file", "the deck must work offline: save the image into the talk folder")
+        talk_dir = self.config.talk_dir
+        path = slide.file.parent / src
+        if not inside(path, talk_dir):
+            raise DeckError(slide.file, line, f"image path '{src}' leads outside the talk folder")
+        if hidden(path, talk_dir):
+            raise DeckError(slide.file, line, f"image path '{src}' is inside a hidden folder", "hidden files such as .git are never copied into a deck")
         if not path.is_file():
             raise DeckError(slide.file, line, f"image '{src}' not found")
         resolved = path.resolve()
         if resolved not in self.media:
-            relative = resolved.relative_to(self.config.project_dir.resolve())
+            relative = resolved.relative_to(talk_dir.resolve())
             self.media[resolved] = MediaFile(resolved, "media/" + "/".join(relative.parts))
         return self.media[resolved].target
+
+    # The page's rules ----------------------------------------------------------
+
+    def _enforce_policy(self, slide: Slide, source: str, first_line: int, parts: list[Markup]) -> None:
+        for part in parts:
+            for violation in check_html(str(part), self.config.allow_scripts, self.config.allowed_hosts):
+                raise DeckError(slide.file, _line_of(source, first_line, violation.needle), violation.message, violation.hint)
 
     # Section attributes ------------------------------------------------------
 
@@ -217,7 +329,7 @@ class SlideRenderer:
             if background.startswith("figure:"):
                 name = background.removeprefix("figure:")
                 if name not in self.figures:
-                    raise DeckError(slide.file, slide.line, f"unknown figure '{name}' in background", f"known figures: {', '.join(sorted(self.figures))}")
+                    raise DeckError(slide.file, slide.line, f"unknown figure '{name}' in background", did_you_mean(name, self._known_figures(), "known figures"))
                 attributes["data-background-image"] = self.figures[name].path
                 attributes["data-background-size"] = "contain"
             elif _COLOUR.match(background):
@@ -226,14 +338,36 @@ class SlideRenderer:
                 attributes["data-background-image"] = self.media_path(background, slide, slide.line)
         return attributes, classes
 
-    def _refuse_scripts(self, slide: Slide, body: str, notes: str) -> None:
-        if self.config.allow_scripts:
-            return
-        for text, first, where in ((body, slide.body_line, "slide text"), (notes, slide.notes_line, "speaker notes")):
-            match = RAW_SCRIPT.search(text)
-            if match:
-                line = first + text.count("\n", 0, match.start())
-                raise DeckError(slide.file, line, f"raw <script> in {where}", "put interactive code in a demo, or set 'allow_scripts: true' in deck.yaml")
+
+def _outside_code(text: str, transform: Callable[[str], str]) -> str:
+    """Apply ``transform`` to the prose of ``text`` only: fenced blocks and inline code are shown, not read."""
+    from deck.markup import next_fence
+
+    out: list[str] = []
+    prose: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        before, fence = fence, next_fence(fence, line)
+        if before is None and fence is None:
+            prose.append(line)
+            continue
+        if prose:
+            out.append(_outside_inline_code("\n".join(prose), transform))
+            prose = []
+        out.append(line)
+    if prose:
+        out.append(_outside_inline_code("\n".join(prose), transform))
+    return "\n".join(out)
+
+
+def _outside_inline_code(text: str, transform: Callable[[str], str]) -> str:
+    pieces = re.split(r"(`+[^`]*?`+)", text)
+    return "".join(piece if index % 2 else transform(piece) for index, piece in enumerate(pieces))
+
+
+def _line_of(source: str, first_line: int, needle: str) -> int:
+    index = source.find(needle) if needle else -1
+    return first_line + source.count("\n", 0, index) if index >= 0 else first_line
 
 
 def _line_naming(slide: Slide, name: str) -> int:
@@ -265,3 +399,28 @@ def _template_line(exc: BaseException) -> int:
     return 1
 
 
+class _TemplateTimeout(Exception):
+    pass
+
+
+class _time_limit:
+    """Stop a template that runs too long (main thread only: signals need it; elsewhere no limit)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.armed = False
+
+    def __enter__(self) -> None:
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+            self.previous = signal.signal(signal.SIGALRM, self._expire)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            self.armed = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+    @staticmethod
+    def _expire(signum: int, frame: object) -> None:
+        raise _TemplateTimeout()

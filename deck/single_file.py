@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from deck.errors import DeckError
 from deck.paths import TEMPLATES_DIR, URL_SCHEME, inside
-from deck.pdf import slug
+from deck.hints import slug
 
 if TYPE_CHECKING:
     from deck.pipeline import BuildResult

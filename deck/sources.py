@@ -17,11 +17,11 @@ from typing import Any
 
 import yaml
 
-from deck.config import did_you_mean, read_text
+from deck.hints import did_you_mean
+from deck.textfile import read_text
 from deck.errors import DeckError, display_path
 from deck.markup import next_fence
 
-LAYOUTS = ("bullets", "title", "section", "figure", "two-columns", "full-bleed", "demo")
 TRANSITIONS = ("none", "fade", "slide", "convex", "concave", "zoom")
 OPTION_KEYS = ("layout", "id", "class", "background", "transition")
 
@@ -164,9 +164,6 @@ def _parse_options(path: Path, line: int, text: str) -> dict[str, Any]:
             raise DeckError(path, line, f"unknown slide option '{key}'", did_you_mean(str(key), OPTION_KEYS, "slide options"))
         if not isinstance(value, str) or not value.strip():
             raise DeckError(path, line, f"slide option '{key}' must be text, got {value!r}")
-    layout = options.get("layout", "bullets")
-    if layout not in LAYOUTS:
-        raise DeckError(path, line, f"unknown layout '{layout}'", did_you_mean(layout, LAYOUTS, "layouts"))
     if "transition" in options and options["transition"] not in TRANSITIONS:
         raise DeckError(path, line, f"unknown transition '{options['transition']}'", f"transitions: {', '.join(TRANSITIONS)}")
     if "id" in options and not _SLIDE_ID.match(options["id"]):

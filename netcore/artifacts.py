@@ -41,6 +41,7 @@ class Artifacts:
     timings: dict[str, float]
     redrawn: list[str] = field(default_factory=list)  # figures drawn in this run (others came from cache)
     cache_rebuilt: list[str] = field(default_factory=list)  # corrupted cache entries thrown away
+    exported: list[str] = field(default_factory=list)  # browser data files written, relative to out_dir
 
 
 class _Build:
@@ -126,10 +127,10 @@ def _facts(build: _Build) -> dict[str, Any]:
     return values
 
 
-def _figures(build: _Build, out_dir: Path) -> tuple[dict[str, Figure], list[str]]:
+def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None) -> tuple[dict[str, Figure], list[str]]:
     from netcore.figures import registry
 
-    specs = registry.discover()
+    specs = {name: spec for name, spec in registry.discover().items() if wanted is None or name in wanted}
     mpl_version = importlib.metadata.version("matplotlib")
     figures, redrawn = {}, []
     for spec in specs.values():
@@ -152,15 +153,17 @@ def _figures(build: _Build, out_dir: Path) -> tuple[dict[str, Figure], list[str]
     return figures, redrawn
 
 
-def _exports(build: _Build, out_dir: Path) -> None:
+def _exports(build: _Build, out_dir: Path) -> list[str]:
     from netcore import export
 
     key = cache_mod.key_of("export", build.model_key, cache_mod.source_digest(*export.source_files()))
     entry = build.lookup("exports", key)
     if entry is None:
         entry = build.cache.put("exports", key, export.files(build.ctx), {})
-    for name in sorted(p.name for p in entry.directory.iterdir() if p.name != cache_mod.MANIFEST):
+    names = sorted(p.name for p in entry.directory.iterdir() if p.name != cache_mod.MANIFEST)
+    for name in names:
         _copy(entry.path(name), out_dir / "data" / name)
+    return [f"data/{name}" for name in names]
 
 
 def produce(
@@ -169,10 +172,14 @@ def produce(
     out_dir: Path,
     use_cache: bool = True,
     progress: bool = True,
+    wanted: frozenset[str] | None = None,
+    export: bool = True,
 ) -> Artifacts:
     """Train or load the network and write figures/ and data/ into out_dir.
 
-    With use_cache=False nothing is read from the cache (everything is rebuilt),
+    ``wanted`` limits the figures drawn to those names (None: all); ``export``
+    False skips the browser data, for a deck with no live demo. With
+    use_cache=False nothing is read from the cache (everything is rebuilt),
     but the fresh results are stored so the next build is warm.
     """
     timings: dict[str, float] = {}
@@ -186,11 +193,11 @@ def produce(
     timings["network"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    figures, redrawn = _figures(build, out_dir)
+    figures, redrawn = _figures(build, out_dir, wanted)
     timings["figures"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    _exports(build, out_dir)
+    exported = _exports(build, out_dir) if export else []
     timings["export"] = time.perf_counter() - start
 
-    return Artifacts(facts, figures, build.trained, timings, redrawn, list(cache.rebuilt))
+    return Artifacts(facts, figures, build.trained, timings, redrawn, list(cache.rebuilt), exported)

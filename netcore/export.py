@@ -1,7 +1,7 @@
 """Data for the browser demos: the model, per-epoch snapshots and sample test digits.
 
 Each file is written as JSON and as a classic script assigning the same value
-to `window.NETCORE.<name>`, because a deck opened from file:// cannot fetch().
+to `window.DeckData.net.<name>`, because a deck opened from file:// cannot fetch().
 Keys are a stable interface; add, never rename. Extra exporters live in
 `netcore/export_*.py` modules defining `files(ctx) -> dict[str, bytes]`
 (file names relative to data/).
@@ -29,8 +29,9 @@ def source_files() -> list[Path]:
 
 def _script(name: str, text: str) -> bytes:
     return (
-        "window.NETCORE = window.NETCORE || {};\n"
-        f"window.NETCORE.{name} = {text};\n"
+        "window.DeckData = window.DeckData || {};\n"
+        "window.DeckData.net = window.DeckData.net || {};\n"
+        f"window.DeckData.net.{name} = {text};\n"
     ).encode()
 
 

@@ -51,8 +51,8 @@ CASES = {
     "unknown layout": ("figures.md", "{layout: two-columns}", "{layout: three-columns}", "figures.md:11: unknown layout 'three-columns'"),
     "unknown option": ("basics.md", "{id: points, transition: fade}", "{id: points, transiton: fade}", "basics.md:16: unknown slide option 'transiton'"),
     "missing image": ("basics.md", "## Math", "## Math\n\n![A photo](photo.jpg)", "basics.md:39: image 'photo.jpg' not found"),
-    "escaping image": ("basics.md", "## Math", "## Math\n\n![Secrets](../../../../etc/passwd)", "basics.md:39: image path '../../../../etc/passwd' leads outside the project"),
-    "jinja undefined": ("basics.md", "{{ net.parameter_count }}", "{{ net.parameter_cout }}", "basics.md:30: undefined name"),
+    "escaping image": ("basics.md", "## Math", "## Math\n\n![Secrets](../../../../etc/passwd)", "basics.md:39: image path '../../../../etc/passwd' leads outside the talk folder"),
+    "jinja undefined": ("basics.md", "{{ net.parameter_count }}", "{{ net.parameter_cout }}", "basics.md:30: unknown fact 'net.parameter_cout' (hint: did you mean 'parameter_count'?)"),
     "jinja syntax": ("basics.md", "{{ net.parameter_count }}", "{{ net.parameter_count }", "basics.md:30: template error"),
     "unknown demo": ("figures.md", 'demo("neuron")', 'demo("neurone")', "figures.md:37: unknown demo 'neurone'"),
 }
@@ -80,7 +80,7 @@ def test_missing_slide_file(deck: Path, shared_cache: Path) -> None:
     (deck / "slides" / "figures.md").unlink()
     line, status = build_broken(deck, shared_cache)
     assert status == 2
-    assert "deck.yaml:15: slide file 'figures.md' not found" in line
+    assert "deck.yaml:16: slide file 'figures.md' not found" in line
 
 
 def test_unknown_fact_suggests_the_right_name(deck: Path, shared_cache: Path) -> None:

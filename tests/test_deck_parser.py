@@ -60,7 +60,6 @@ def test_options_line_and_notes(tmp_path: Path) -> None:
     "options, message",
     [
         ("{layot: figure}", "unknown slide option 'layot'"),
-        ("{layout: pie}", "unknown layout 'pie'"),
         ("{transition: wobble}", "unknown transition 'wobble'"),
         ("{id: 3d}", "must start with a letter"),
         ("{layout: [a, b}", "not valid YAML"),

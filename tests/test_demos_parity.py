@@ -31,10 +31,10 @@ def test_js_forward_pass_matches_netcore_on_exported_test_digits(built_deck: Pat
 
     page, log = open_deck(built_deck / "index.html")
     page.wait_for_function("() => window.Demos && Demos.trainedNetwork")
-    # the page's own data (window.NETCORE) feeds the network; pixels travel as one flat list
+    # the page's own data (window.DeckData.net) feeds the network; pixels travel as one flat list
     got = page.evaluate(
         """() => {
-             const net = Demos.trainedNetwork(), digits = window.NETCORE.samples.digits;
+             const net = Demos.trainedNetwork(), digits = window.DeckData.net.samples.digits;
              const input = new Float64Array(784), out = [];
              for (const d of digits) {
                for (let i = 0; i < 784; i++) input[i] = d.pixels[i] / 255;

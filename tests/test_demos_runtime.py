@@ -21,7 +21,9 @@ from netcore.export import _script  # the exporter's own data/<name>.js wrapper
 pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parent.parent
-DEMOS_DIR = PROJECT / "templates" / "demos"
+RUNTIME_DIR = PROJECT / "templates" / "runtime"
+NETWORK_JS = PROJECT / "netcore" / "browser" / "network.js"
+DEMOS_DIR = PROJECT / "netcore" / "demos"
 
 
 def random_model(rng: np.random.Generator, layers: list[int], activations: list[str]) -> dict:
@@ -53,14 +55,18 @@ def harness(tmp_path: Path, browser):
         (tmp_path / "data").mkdir(exist_ok=True)
         for name, value in (("model", model), ("samples", samples), ("snapshots", snaps)):
             (tmp_path / "data" / f"{name}.js").write_bytes(_script(name, json.dumps(value)))
+        shutil.copytree(RUNTIME_DIR, tmp_path / "runtime", dirs_exist_ok=True)
         shutil.copytree(DEMOS_DIR, tmp_path / "demos", dirs_exist_ok=True)
-        order = ["runtime.js", "forward.js"] + sorted(
-            p.name for p in DEMOS_DIR.glob("*.js") if p.name not in ("runtime.js", "forward.js"))
+        shutil.copyfile(NETWORK_JS, tmp_path / "network.js")
+        names = sorted(p.name for p in DEMOS_DIR.iterdir() if (p / "demo.js").is_file())
         tags = "".join(f'<script src="data/{n}.js"></script>' for n in ("model", "samples", "snapshots"))
-        tags += "".join(f'<script src="demos/{n}"></script>' for n in order)
+        tags += '<script src="runtime/demos.js"></script><script src="network.js"></script>'
+        tags += "".join(f'<script src="demos/{n}/demo.js"></script>' for n in names)
+        links = '<link rel="stylesheet" href="runtime/demos.css">'
+        links += "".join(f'<link rel="stylesheet" href="demos/{n}/demo.css">' for n in names)
         body = "".join(f"<div class=\"demo\" data-demo=\"{n}\" data-options='{o}'></div>" for n, o in demos)
         (tmp_path / "index.html").write_text(
-            f'<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="demos/demos.css"></head>'
+            f'<!doctype html><html><head><meta charset="utf-8">{links}</head>'
             f'<body><div id="wrap" style="{wrapper_style}">{body}</div>{tags}</body></html>')
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         errors: list[str] = []

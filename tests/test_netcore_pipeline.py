@@ -123,7 +123,7 @@ def test_export_keys_and_python_parity(built):
     assert [np.shape(w) for w in model["weights"]] == [(12, 784), (10, 12), (10, 10)]
     assert model["test_accuracy"] == art.facts["test_accuracy"]
     script = (base / "out/data/model.js").read_text()
-    assert script.startswith("window.NETCORE = window.NETCORE || {};\nwindow.NETCORE.model = {")
+    assert script.startswith("window.DeckData = window.DeckData || {};\nwindow.DeckData.net = window.DeckData.net || {};\nwindow.DeckData.net.model = {")
     samples = json.loads((base / "out/data/samples.json").read_text())
     assert samples["count"] == 500 == len(samples["digits"])
     # Re-run the forward pass from the exported JSON alone, as the browser will.

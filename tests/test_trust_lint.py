@@ -17,7 +17,7 @@ def write_deck(root: Path, files: dict[str, str], extra_yaml: str = "") -> Path:
     slides = root / "slides"
     slides.mkdir(parents=True)
     listing = "\n".join(f"  - {name}" for name in files)
-    (slides / "deck.yaml").write_text(f"title: Lint test\n{extra_yaml}slides:\n{listing}\n")
+    (slides / "deck.yaml").write_text(f"title: Lint test\ncomputations: [netcore]\n{extra_yaml}slides:\n{listing}\n")
     for name, text in files.items():
         (slides / name).write_text(textwrap.dedent(text).lstrip("\n"))
     return slides / "deck.yaml"
@@ -127,7 +127,7 @@ def test_every_problem_is_reported_with_its_line(tmp_path, monkeypatch):
         ("slides/a.md:32: warning:", "over the budget of 40"),
         ("slides/a.md:38: error:", "raw <script> in slide text"),
         ("slides/a.md:40: error:", "image '../../../etc/passwd' has no alt text"),
-        ("slides/a.md:40: error:", "image path '../../../etc/passwd' leads outside the project"),
+        ("slides/a.md:40: error:", "image path '../../../etc/passwd' leads outside the talk folder"),
         ("slides/a.md:43: error:", "unknown fact 'net.test_acuracy' (did you mean 'test_accuracy'?)"),
         ("slides/a.md:43: error:", "template error"),
         ("slides/a.md:17: warning:", "slide has no speaker notes"),
@@ -139,11 +139,13 @@ def test_every_problem_is_reported_with_its_line(tmp_path, monkeypatch):
     assert exit_status(findings) == 1
 
 
-def test_demo_without_fallback_figure(tmp_path):
-    body = '## Demos\n\n{{ demo("neuron") }}\n\n{{ demo("descent", speed=2) }}\n\nNote:\nplay\n'
+def test_demo_without_a_still_for_print(tmp_path):
+    body = '## Demos\n\n{{ demo("neuron") }}\n\n{{ demo("spinner", speed=2) }}\n\nNote:\nplay\n'
     deck_yaml = write_deck(tmp_path, {"a.md": body})
+    (deck_yaml.parent / "demos" / "spinner").mkdir(parents=True)
+    (deck_yaml.parent / "demos" / "spinner" / "demo.js").write_text("Demos.register('spinner', function () {});\n")
     (f,) = check(deck_yaml, figures=FIGURES)
-    assert (f.line, f.severity) == (5, "error") and "demo-descent" in f.message
+    assert (f.line, f.severity) == (5, "error") and "demo 'spinner' has no still" in f.message
 
 
 def test_slide_may_start_with_a_jinja_expression(tmp_path):
@@ -176,11 +178,11 @@ def test_script_in_notes_is_an_error(tmp_path):
 def test_config_error_stops_with_one_finding(tmp_path):
     deck_yaml = write_deck(tmp_path, {"a.md": GOOD}, "titel: typo\n")
     (f,) = check(deck_yaml, figures=FIGURES)
-    assert f.severity == "error" and "did you mean 'title'" in f.message and f.line == 2
+    assert f.severity == "error" and "did you mean 'title'" in f.message and f.line == 3
 
 
 def test_figures_default_to_the_netcore_registry(tmp_path):
-    deck_yaml = write_deck(tmp_path, {"a.md": GOOD.replace("cost-curves", "no-such-figure")})
+    deck_yaml = write_deck(tmp_path, {"a.md": GOOD.replace("cost-curves", "no-such-figure")}, )
     findings = check(deck_yaml)
     assert len(findings) == 1 and "unknown figure 'no-such-figure'" in findings[0].message
     assert "cost-curves" in findings[0].message  # lists the known names

@@ -75,40 +75,13 @@
     return { image: img, empty: false };
   };
 
-  /** Normalise whatever shape netcore exported into images in [0,1] + labels. */
-  function loadSamples(data) {
-    var raw = data && data.samples;
-    if (!raw) return { images: [], labels: [], indices: [] };
-    var imgs, labels, indices;
-    if (!Array.isArray(raw) && Array.isArray(raw.digits)) raw = raw.digits;   // netcore's export
-    if (Array.isArray(raw)) {
-      imgs = raw.map(function (r) { return r.image || r.pixels; });
-      labels = raw.map(function (r) { return r.label; });
-      indices = raw.map(function (r, i) { return r.index !== undefined ? r.index : i; });
-    } else {
-      imgs = raw.images || raw.pixels || [];
-      labels = raw.labels || [];
-      indices = raw.indices || raw.test_indices || imgs.map(function (_, i) { return i; });
-    }
-    var images = imgs.map(function (im) {
-      var flat = Array.isArray(im[0]) ? [].concat.apply([], im) : im;
-      var maxv = 0;
-      for (var k = 0; k < flat.length; k++) if (flat[k] > maxv) maxv = flat[k];
-      var scale = maxv > 1.0001 ? 1 / 255 : 1;
-      var out = new Float64Array(flat.length);
-      for (k = 0; k < flat.length; k++) out[k] = flat[k] * scale;
-      return out;
-    });
-    return { images: images, labels: labels, indices: indices };
-  }
-
   var POS = "#ff9f1c", NEG = "#4ea8ff", ACCENT = "#ffd23f";
 
   function factory(ctx) {
     var el = ctx.el, opts = ctx.options;
     var net = window.Demos.trainedNetwork();
     var L = net.layers.length;
-    var samples = loadSamples(ctx.data);
+    var samples = window.Demos.loadSamples(ctx.data.net);
     var sampleInfo = samples.images.map(function (im, i) {
       var p = net.predict(im);
       return { predicted: p, wrong: p !== samples.labels[i] };
@@ -469,6 +442,5 @@
   }
 
   window.Demos.Preprocessor = Preprocessor;
-  window.Demos.loadSamples = loadSamples;
   window.Demos.register("draw-digit", factory);
 })();

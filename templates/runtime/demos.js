@@ -175,7 +175,7 @@
     };
     var ctx = {
       root: root, body: body, options: options, name: name,
-      data: window.NETCORE || {},
+      data: window.DeckData || {},
       el: el, slider: slider, pointer: pointer, canvasPoint: canvasPoint, setupCanvas: setupCanvas,
       toolbar: function () { return resetBtn; },
       isActive: function () { return inst.active; },
@@ -323,7 +323,7 @@
       return null;
     },
     el: el, slider: slider, pointer: pointer, canvasPoint: canvasPoint, setupCanvas: setupCanvas,
-    data: function () { return window.NETCORE || {}; }
+    data: function () { return window.DeckData || {}; }
   };
   window.Demos = api;
 

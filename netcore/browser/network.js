@@ -105,17 +105,45 @@
   }
 
   var cached = null;
-  /** The network trained at build time (window.NETCORE.model), built once. */
+  /** The network trained at build time (window.DeckData.net.model), built once. */
   function trained() {
     if (!cached) {
-      var data = window.NETCORE || {};
-      if (!data.model) throw new Error("window.NETCORE.model is missing: data/model.js was not loaded");
+      var data = (window.DeckData || {}).net || {};
+      if (!data.model) throw new Error("window.DeckData.net.model is missing: data/model.js was not loaded");
       cached = new Network(data.model);
     }
     return cached;
   }
 
+  /** Normalise whatever shape netcore exported into images in [0,1] + labels. */
+  function loadSamples(data) {
+    var raw = data && data.samples;
+    if (!raw) return { images: [], labels: [], indices: [] };
+    var imgs, labels, indices;
+    if (!Array.isArray(raw) && Array.isArray(raw.digits)) raw = raw.digits;   // netcore's export
+    if (Array.isArray(raw)) {
+      imgs = raw.map(function (r) { return r.image || r.pixels; });
+      labels = raw.map(function (r) { return r.label; });
+      indices = raw.map(function (r, i) { return r.index !== undefined ? r.index : i; });
+    } else {
+      imgs = raw.images || raw.pixels || [];
+      labels = raw.labels || [];
+      indices = raw.indices || raw.test_indices || imgs.map(function (_, i) { return i; });
+    }
+    var images = imgs.map(function (im) {
+      var flat = Array.isArray(im[0]) ? [].concat.apply([], im) : im;
+      var maxv = 0;
+      for (var k = 0; k < flat.length; k++) if (flat[k] > maxv) maxv = flat[k];
+      var scale = maxv > 1.0001 ? 1 / 255 : 1;
+      var out = new Float64Array(flat.length);
+      for (k = 0; k < flat.length; k++) out[k] = flat[k] * scale;
+      return out;
+    });
+    return { images: images, labels: labels, indices: indices };
+  }
+
   window.Demos = window.Demos || {};
+  window.Demos.loadSamples = loadSamples;
   window.Demos.Network = Network;
   window.Demos.argmax = argmax;
   window.Demos.trainedNetwork = trained;

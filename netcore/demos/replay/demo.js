@@ -8,10 +8,10 @@
   "use strict";
 
   function factory(ctx) {
-    var el = ctx.el, opts = ctx.options, data = ctx.data;
+    var el = ctx.el, opts = ctx.options, data = ctx.data.net || {};
     var snaps = data.snapshots;
     if (!snaps || !snaps.snapshots || !snaps.snapshots.length) {
-      throw new Error("window.NETCORE.snapshots is missing or empty: data/snapshots.js was not loaded");
+      throw new Error("window.DeckData.net.snapshots is missing or empty: data/snapshots.js was not loaded");
     }
     var history = snaps.history || [];
     var list = snaps.snapshots;
