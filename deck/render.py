@@ -267,8 +267,8 @@ class SlideRenderer:
         )
 
     def _images(self, text: str, slide: Slide, first_line: int, stash: Stash, used_figures: list[str], in_notes: bool = False) -> str:
-        def replace(match: re.Match[str]) -> str:
-            line = first_line + text.count("\n", 0, match.start())
+        def replace(match: re.Match[str], offset: int) -> str:
+            line = first_line + text.count("\n", 0, offset + match.start())
             src, alt, title = match.group("src"), match.group("alt"), match.group("title")
             if src.startswith("figure:"):
                 name = src.removeprefix("figure:")
@@ -282,7 +282,7 @@ class SlideRenderer:
 
         if "![" not in text:
             return text
-        return _outside_code(text, lambda prose: IMAGE_REFERENCE.sub(replace, prose))
+        return _outside_code(text, lambda prose, offset: IMAGE_REFERENCE.sub(lambda m: replace(m, offset), prose))
 
     def media_path(self, src: str, slide: Slide, line: int) -> str:
         """Check a speaker's image reference and schedule the file for copying."""
@@ -339,30 +339,39 @@ class SlideRenderer:
         return attributes, classes
 
 
-def _outside_code(text: str, transform: Callable[[str], str]) -> str:
-    """Apply ``transform`` to the prose of ``text`` only: fenced blocks and inline code are shown, not read."""
+def _outside_code(text: str, transform: Callable[[str, int], str]) -> str:
+    """Apply ``transform(piece, offset)`` to the prose of ``text`` only: fenced blocks and inline
+    code are shown, not read. ``offset`` is where the piece starts in ``text``."""
     from deck.markup import next_fence
 
     out: list[str] = []
-    prose: list[str] = []
     fence: str | None = None
+    position = 0
+    prose_start: int | None = None
     for line in text.split("\n"):
         before, fence = fence, next_fence(fence, line)
         if before is None and fence is None:
-            prose.append(line)
-            continue
-        if prose:
-            out.append(_outside_inline_code("\n".join(prose), transform))
-            prose = []
-        out.append(line)
-    if prose:
-        out.append(_outside_inline_code("\n".join(prose), transform))
-    return "\n".join(out)
+            if prose_start is None:
+                prose_start = position
+        else:
+            if prose_start is not None:
+                out.append(_outside_inline_code(text[prose_start:position - 1], prose_start, transform) + "\n")
+                prose_start = None
+            out.append(line + "\n")
+        position += len(line) + 1
+    if prose_start is not None:
+        out.append(_outside_inline_code(text[prose_start:], prose_start, transform))
+    joined = "".join(out)
+    return joined[:-1] if joined.endswith("\n") and not text.endswith("\n") else joined
 
 
-def _outside_inline_code(text: str, transform: Callable[[str], str]) -> str:
-    pieces = re.split(r"(`+[^`]*?`+)", text)
-    return "".join(piece if index % 2 else transform(piece) for index, piece in enumerate(pieces))
+def _outside_inline_code(text: str, offset: int, transform: Callable[[str, int], str]) -> str:
+    out: list[str] = []
+    position = 0
+    for index, piece in enumerate(re.split(r"(`+[^`]*?`+)", text)):
+        out.append(piece if index % 2 else transform(piece, offset + position))
+        position += len(piece)
+    return "".join(out)
 
 
 def _line_of(source: str, first_line: int, needle: str) -> int:

@@ -271,7 +271,6 @@ def test_malformed_input(case_path: Path, built_base: Path, tmp_path: Path) -> N
         assert re.search(expect["stdout"], result.stdout), result.stdout
         # Rebuilt from the same seed: the same network, and the same deck, as before.
         after = tree_digest(project / "output")
-        assert after["data/model.json"] == before["data/model.json"], "retrained model differs"
         assert after == before, [k for k in after if after.get(k) != before.get(k)]
         return
 
