@@ -43,7 +43,7 @@ def timed(command: list[str]) -> tuple[float, float]:
 
 def heavy_imports(build_py: Path, talk: Path, out: Path, cache: Path) -> list[str]:
     probe = (
-        "import sys, runpy; sys.argv = [sys.argv[1], '--config', sys.argv[2], '--out', sys.argv[3], '--cache', sys.argv[4], '--quiet']\n"
+        "import sys, runpy, os; sys.path.insert(0, os.path.dirname(sys.argv[1])); sys.argv = [sys.argv[1], '--config', sys.argv[2], '--out', sys.argv[3], '--cache', sys.argv[4], '--quiet']\n"
         "try:\n    runpy.run_path(sys.argv[0], run_name='__main__')\nexcept SystemExit:\n    pass\n"
         "print(__import__('json').dumps([m for m in ('numpy', 'matplotlib', 'netcore') if m in sys.modules]))"
     )

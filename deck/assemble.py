@@ -18,10 +18,11 @@ SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 
 
 @functools.cache
-def page_environment(talk_dir: Path | None = None) -> jinja2.Environment:
+def page_environment(talk_dir: Path | None = None, cache_dir: Path | None = None) -> jinja2.Environment:
     """One environment per talk for the whole process: it caches compiled templates, and its
     loader (auto_reload, jinja2's default) recompiles a template whose file has changed.
-    A talk's own ``layouts/NAME.html`` is found before the tool's layout of that name."""
+    A talk's own ``layouts/NAME.html`` is found before the tool's layout of that name.
+    With a cache folder, compiled templates are kept on disk for the next process too."""
     loaders: list[jinja2.BaseLoader] = []
     if talk_dir is not None:
         loaders.append(jinja2.PrefixLoader({"layouts": jinja2.FileSystemLoader(talk_dir / "layouts")}, delimiter="/"))
@@ -32,14 +33,25 @@ def page_environment(talk_dir: Path | None = None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(cache_dir) if cache_dir is not None else None,
     )
     env.filters["slide_seconds"] = slide_seconds  # the speaker view's pacing, same sums as --report
     return env
 
 
-def assemble(config: DeckConfig, slides: list[RenderedSlide], scripts: list[str], stylesheets: list[str]) -> str:
+def _bytecode_cache(cache_dir: Path) -> jinja2.BytecodeCache | None:
+    folder = cache_dir / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # an unwritable cache only costs compile time
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def assemble(config: DeckConfig, slides: list[RenderedSlide], scripts: list[str], stylesheets: list[str],
+             cache_dir: Path | None = None) -> str:
     """The deck's index.html: each slide through its layout, then the page around them."""
-    env = page_environment(config.talk_dir.resolve())
+    env = page_environment(config.talk_dir.resolve(), cache_dir.resolve() if cache_dir else None)
     deck = config.metadata()
     stacks: list[list[Markup]] = []
     for slide in slides:

@@ -136,9 +136,14 @@ def _script_line(exc: BaseException, script: Path) -> int | None:
 
 
 def _matplotlib_version() -> bytes:
-    import importlib.metadata
+    """matplotlib's version file, found without importing it (importlib.metadata scans every installed package)."""
+    import importlib.util
 
-    return importlib.metadata.version("matplotlib").encode()
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        raise DeckError(Path("matplotlib"), None, "matplotlib is not installed", "figure scripts need it: pip install matplotlib")
+    version_file = Path(spec.origin).parent / "_version.py"
+    return version_file.read_bytes() if version_file.is_file() else spec.origin.encode()
 
 
 def _read_entry(entry: Path) -> Drawn | None:

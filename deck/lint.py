@@ -11,9 +11,7 @@ Output is ``FILE:LINE: error|warning: message``; errors make the exit status 1.
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,11 +24,11 @@ from deck.config import DeckConfig, read_config
 from deck.hints import did_you_mean
 from deck.errors import DeckError, display_path
 from deck.markup import Formula, Stash, plain_words, to_html
-from deck.paths import PROJECT_DIR, URL_SCHEME, VENDOR_DIR, inside
+from deck.katex import KATEX_JS, katex_errors
+from deck.paths import PROJECT_DIR, URL_SCHEME, inside
 from deck.render import IMAGE_REFERENCE, RAW_SCRIPT
 from deck.sources import Slide
 
-KATEX_JS = VENDOR_DIR / "katex" / "dist" / "katex.js"
 
 _FIGURE_CALL = re.compile(r"\bfigure\(\s*(?P<q>['\"])(?P<name>[^'\"]+)(?P=q)(?P<rest>[^)]*)\)")
 _DEMO_CALL = re.compile(r"\bdemo\(\s*(?P<q>['\"])(?P<name>[^'\"]+)(?P=q)")
@@ -38,19 +36,6 @@ _EMPTY_ALT = re.compile(r"\balt\s*=\s*(['\"])\s*\1")
 _LINK = re.compile(r"\]\(#/(?P<md>[^)\s]*)\)|href=(['\"])#/(?P<html>[^'\"]*)\2")
 _NET_FACT = re.compile(r"\bnet\.([A-Za-z_]\w*)")
 
-# KaTeX runs once per lint, on every formula, in a single node process.
-_KATEX_BATCH = r"""
-const katex = require(process.argv[1]);
-let input = "";
-process.stdin.on("data", (d) => { input += d; });
-process.stdin.on("end", () => {
-  const results = JSON.parse(input).map(([src, display]) => {
-    try { katex.renderToString(src, {throwOnError: true, displayMode: display}); return null; }
-    catch (e) { return String(e && e.message ? e.message : e); }
-  });
-  process.stdout.write(JSON.stringify(results));
-});
-"""
 
 
 @dataclass(frozen=True, order=True)
@@ -286,29 +271,6 @@ def _formulas(text: str, first: int) -> list[Formula]:
     for formula in formulas:
         formula.line_offset += first
     return formulas
-
-
-def katex_errors(formulas: Sequence[tuple[str, bool]], katex_js: Path = KATEX_JS) -> list[str | None]:
-    """KaTeX's verdict on each (source, display) pair: None or its error message.
-
-    One node process for the whole deck: starting node per formula would cost
-    far more than the parsing itself.
-    """
-    if not formulas:
-        return []
-    node = shutil.which("node")
-    if node is None:
-        raise FileNotFoundError("node")
-    if not katex_js.is_file():
-        raise FileNotFoundError(str(katex_js))
-    result = subprocess.run(
-        [node, "-e", _KATEX_BATCH, str(katex_js)],
-        input=json.dumps([[src, display] for src, display in formulas]),
-        capture_output=True, text=True, timeout=120, check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "node failed")
-    return json.loads(result.stdout)
 
 
 def check_math(formulas: Sequence[tuple[Slide, Formula]], katex_js: Path = KATEX_JS) -> list[Finding]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import markdown
 
-_EXTENSIONS = ["fenced_code", "tables", "attr_list", "sane_lists"]
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<![\\$])\$(?!\s)([^$\n]+?)(?<![\s\\])\$(?!\d)", re.S)
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
@@ -64,8 +63,17 @@ def to_html(source: str, stash: Stash, formulas: list[Formula] | None = None) ->
 
 @functools.cache
 def _converter() -> markdown.Markdown:
-    """One Markdown instance, reset between slides: building one costs more than converting."""
-    return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    """One Markdown instance, reset between slides: building one costs more than converting.
+
+    Extensions are passed as objects: by name, Markdown looks them up among every installed
+    package's entry points, which costs more than the whole rest of a warm build."""
+    from markdown.extensions.attr_list import AttrListExtension
+    from markdown.extensions.fenced_code import FencedCodeExtension
+    from markdown.extensions.sane_lists import SaneListExtension
+    from markdown.extensions.tables import TableExtension
+
+    extensions = [FencedCodeExtension(), TableExtension(), AttrListExtension(), SaneListExtension()]
+    return markdown.Markdown(extensions=extensions, output_format="html")
 
 
 def next_fence(fence: str | None, line: str) -> str | None:

@@ -127,6 +127,7 @@ def build(
         renderer = SlideRenderer(config, facts, figures, demos, stills, known_figures=lambda: _all_figure_names(config, figures))
         rendered = [renderer.render(slide) for slide in slides]
         _check_unique_ids(rendered)
+        _check_math(rendered, cache_dir)
         timings["slides"] = time.perf_counter() - mark
         mark = time.perf_counter()
         for media in renderer.media.values():
@@ -137,7 +138,7 @@ def build(
         assets.copy_vendor(stage)
         assets.copy_tree(TEMPLATES_DIR / "stage", stage / "stage")
         page_scripts, stylesheets = _front_end(config, [demos[name] for name in used_demos], scripts if used_demos else [], stage)
-        html = assemble(config, rendered, page_scripts, stylesheets)
+        html = assemble(config, rendered, page_scripts, stylesheets, cache_dir)
         (stage / "index.html").write_text(html, encoding="utf-8")
         result = BuildResult(out_dir=out_dir, config=config, slides=rendered, figures=figures, facts=facts, notes=notes, redrawn=redrawn)
         if before_swap is not None:
@@ -264,6 +265,23 @@ def _all_figure_names(config: DeckConfig, figures: dict[str, Figure]) -> list[st
     for computation in config.computations:
         names |= set(computation.catalog().figures)
     return sorted(names)
+
+
+def _check_math(slides: list[RenderedSlide], cache_dir: Path) -> None:
+    """Broken math fails the build at its line; formulas already checked are remembered in the cache."""
+    from deck.katex import unchecked_errors
+
+    placed = [(slide, formula) for slide in slides for formula in slide.formulas]
+    if not placed:
+        return
+    try:
+        verdicts = unchecked_errors([(f.source, f.display) for _, f in placed], cache_dir)
+    except (FileNotFoundError, RuntimeError, OSError):
+        return  # no node or KaTeX here: the browser still renders, and --check says why it cannot check
+    for (slide, formula), error in zip(placed, verdicts):
+        if error:
+            message = error.replace("\u0332", "").removeprefix("KaTeX parse error: ")
+            raise DeckError(slide.source.file, slide.source.body_line + formula.line_offset, f"math: {message}")
 
 
 def _check_unique_ids(slides: list[RenderedSlide]) -> None:

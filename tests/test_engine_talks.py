@@ -213,3 +213,16 @@ def test_the_birthday_talk_presents_offline_with_its_live_demo(tmp_path, open_de
     figure = page.locator("img[src='figures/shared-birthday-curve.svg']")
     assert figure.evaluate("img => img.complete && img.naturalWidth > 0")
     assert log.console_errors == [] and log.non_file_requests == []
+
+
+def test_broken_math_fails_the_build_at_its_line_and_checked_formulas_are_remembered(tmp_path, monkeypatch):
+    deck_yaml = write_talk(tmp_path / "t", "## X\n\nfine $x^2$\n\nbroken $\\frac{1$ here\n")
+    with pytest.raises(DeckError) as info:
+        build(deck_yaml, progress=False)
+    assert info.value.line == 5 and info.value.message.startswith("math: ")
+    (tmp_path / "t" / "talk.md").write_text("## X\n\nfine $x^2$\n")
+    build(deck_yaml, progress=False)
+    import deck.katex
+
+    monkeypatch.setattr(deck.katex, "katex_errors", lambda formulas: pytest.fail(f"node started for {formulas}"))
+    build(deck_yaml, progress=False)  # every formula already checked: no node process

@@ -205,7 +205,9 @@ def test_math_is_checked_in_one_node_process(tmp_path, monkeypatch):
 
 
 def test_missing_node_is_a_warning_not_a_crash(tmp_path, monkeypatch):
-    monkeypatch.setattr(lint_mod.shutil, "which", lambda name: None)
+    import deck.katex
+
+    monkeypatch.setattr(deck.katex.shutil, "which", lambda name: None)
     deck_yaml = write_deck(tmp_path, {"a.md": "$x$\n\nNote:\nok\n"})
     (f,) = check(deck_yaml, figures=FIGURES)
     assert f.severity == "warning" and "math not checked" in f.message
