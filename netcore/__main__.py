@@ -12,26 +12,26 @@ import time
 from pathlib import Path
 
 from netcore.config import NetworkConfig
+from deck.compute import ComputationError
+from deck.errors import DeckError
 from netcore.errors import ConfigError, NetcoreError
 
 DEFAULT_CONFIG = Path("slides/deck.yaml")
 
 
 def load_config(path: Path) -> NetworkConfig:
-    """The `network:` section of deck.yaml (defaults if the file or section is absent)."""
+    """The `network:` section of a talk's deck.yaml, read by the deck's own reader (defaults if
+    the file is absent); a data_dir is resolved against the talk folder, as in a build."""
     if not path.exists():
         return NetworkConfig()
-    import yaml
+    from deck.config import read_config
+    from netcore.plugin import with_data_dir
 
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise SystemExit(f"{path}{line}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
-    if not isinstance(document, dict):
-        raise SystemExit(f"{path}: expected a mapping at the top level")
-    return NetworkConfig.from_mapping(document.get("network"))
+    config = read_config(path)
+    for computation in config.computations:
+        if computation.module.__name__.split(".")[0] == "netcore":
+            return with_data_dir(computation.settings, config.talk_dir)
+    return NetworkConfig()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         art = produce(cfg, cache_dir=args.cache, out_dir=args.out, use_cache=not args.no_cache, progress=not args.quiet)
     except ConfigError as exc:
         print(f"{args.config}: network.{exc.key}: {exc.message}", file=sys.stderr)
+        return 2
+    except (DeckError, ComputationError) as exc:
+        print(exc.one_line() if isinstance(exc, DeckError) else f"{args.config}: network: {exc.message}", file=sys.stderr)
         return 2
     except NetcoreError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -2,9 +2,7 @@
 
 Each file is written as JSON and as a classic script assigning the same value
 to `window.DeckData.net.<name>`, because a deck opened from file:// cannot fetch().
-Keys are a stable interface; add, never rename. Extra exporters live in
-`netcore/export_*.py` modules defining `files(ctx) -> dict[str, bytes]`
-(file names relative to data/).
+Keys are a stable interface; add, never rename.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 
-from netcore import extensions
 from netcore.data import as_inputs
 
 HERE = Path(__file__).resolve().parent
@@ -24,7 +21,7 @@ SNAPSHOT_BUDGET = 1_000_000  # numbers; above this only first-layer weights are 
 
 
 def source_files() -> list[Path]:
-    return [HERE / "export.py"] + extensions.files("export")
+    return [HERE / "export.py"]
 
 
 def _script(name: str, text: str) -> bytes:
@@ -122,5 +119,4 @@ def files(ctx) -> dict[str, bytes]:
     out.update(_pair("model", model_json(ctx)))
     out.update(_pair("snapshots", snapshots_json(ctx)))
     out.update(_pair("samples", samples_json(ctx)))
-    extensions.run("export", "files", ctx, out, "exported files")
     return out

@@ -1,4 +1,4 @@
-"""Optional modules that add to netcore's products (talk facts, extra browser data).
+"""Optional modules that add to netcore's facts (``facts_talk.py``: the numbers the talk quotes).
 
 An extension is a module `netcore/<kind>_<topic>.py`; `files(kind)` finds them
 (for the cache keys as well as for `run`, so the two always agree). Each

@@ -45,7 +45,7 @@ def catalog(settings: NetworkConfig) -> Catalog:
 def produce(work: Work) -> Products:
     from netcore.artifacts import produce as produce_artifacts
 
-    cfg = _with_data_dir(work.settings, work.talk_dir)
+    cfg = with_data_dir(work.settings, work.talk_dir)
     wanted = None
     if work.wanted is not None:
         wanted = frozenset(work.wanted) | {STILL_PREFIX + d for d in work.demos}
@@ -84,7 +84,7 @@ def produce(work: Work) -> Products:
     return Products(facts=art.facts, figures=figures, scripts=scripts, stills=stills, notes=notes)
 
 
-def _with_data_dir(cfg: NetworkConfig, talk_dir: Path) -> NetworkConfig:
+def with_data_dir(cfg: NetworkConfig, talk_dir: Path) -> NetworkConfig:
     """A ``data_dir`` is named relative to the talk folder and may not leave it."""
     import dataclasses
 
