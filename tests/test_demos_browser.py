@@ -169,27 +169,125 @@ def test_draw_digit_steps_through_test_digits_and_mistakes(deck, built_deck):
     assert "✗" in caption.text_content()
 
 
-def test_keys_in_a_demo_do_not_move_the_deck_and_r_resets(deck):
+SPY_SPEAKER_VIEW = """() => {
+  // reveal.js's notes plugin opens the speaker view with window.open; count the calls
+  // and hand back a closed stand-in so the next 's' opens it again.
+  window.__speakerOpened = 0;
+  window.open = () => { window.__speakerOpened += 1;
+    return { closed: true, focus() {}, postMessage() {}, document: { write() {}, close() {} } }; };
+}"""
+
+
+def engage(page, name: str):
+    """Use the demo with the mouse the way a speaker would; the demo then holds the keys."""
+    root = goto_demo(page, name)
+    if name == "draw-digit":
+        stroke(page, one_stroke(root.locator("[data-role=pad]").bounding_box()))
+        page.wait_for_function("() => document.querySelector('[data-demo=\"draw-digit\"] [data-role=prediction]').dataset.value !== ''")
+    elif name == "neuron":
+        root.locator("[data-role=relu]").click()
+    elif name == "descent":
+        place_ball(page, root, -2.0, 1.5)
+    elif name == "backprop":
+        root.locator("[data-role=step]").click()
+    else:
+        root.locator("[data-role=play]").click()
+        root.locator("[data-role=play]").click()
+    assert page.evaluate("n => document.querySelector(`[data-demo=\"${n}\"]`).contains(document.activeElement)", name)
+    assert root.locator("[data-role=key-hint]").is_visible()  # the demo says it holds the keys
+    return root
+
+
+def demo_state(page, name: str) -> str:
+    """What the audience sees of the demo's work, to check a stage key kept it."""
+    return page.evaluate(
+        """n => { const r = document.querySelector(`[data-demo="${n}"]`);
+                  return [r.dataset.activation, r.dataset.stage, r.dataset.epoch,
+                          ...Array.from(r.querySelectorAll('[data-role=prediction], [data-role=steps], [data-role=position]'),
+                                        e => e.dataset.value || e.textContent)].join('|'); }""",
+        name,
+    )
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_stage_keys_reach_the_deck_after_using_a_demo(deck, name):
     page, _ = deck
-    root = goto_demo(page, "draw-digit")
-    before = page.evaluate("() => Reveal.getIndices()")
-    stroke(page, one_stroke(root.locator("[data-role=pad]").bounding_box()))
-    page.wait_for_function("() => document.querySelector('[data-demo=\"draw-digit\"] [data-role=prediction]').dataset.value !== ''")
-    for key in ("ArrowRight", "ArrowLeft", "Space", "n", "ArrowDown", "End"):
+    page.evaluate(SPY_SPEAKER_VIEW)
+    for key in ("PageDown", "PageUp", "n", "p", "ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp", "Space"):
+        engage(page, name)
+        if key == "Space" and page.evaluate("() => document.activeElement.tagName") == "BUTTON":
+            continue  # space on a focused button presses it: a control that uses the key
+        before, work = page.evaluate("() => Reveal.getIndices()"), demo_state(page, name)
         page.keyboard.press(key)
+        assert page.evaluate("() => Reveal.getIndices()") != before, f"{key} did not move the deck"
+        assert demo_state(page, name) == work, f"{key} changed the demo"
+    engage(page, name)
+    work = demo_state(page, name)
+    page.keyboard.press("s")
+    assert page.evaluate("() => window.__speakerOpened") == 1  # the notes plugin opened the speaker view
+    assert demo_state(page, name) == work  # neuron's sigmoid and descent's step did not steal it
+    engage(page, name)
+    page.keyboard.press("b")
+    assert page.evaluate("() => Reveal.isPaused()")
+    page.keyboard.press("b")
+    engage(page, name)
+    page.keyboard.press("Escape")
+    assert page.evaluate("() => Reveal.isOverview()")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("() => Reveal.isOverview()")
+
+
+def test_a_focused_slider_keeps_its_arrows_but_not_the_clicker(deck):
+    page, _ = deck
+    page.evaluate(SPY_SPEAKER_VIEW)
+    root = goto_demo(page, "descent")
+    lr = root.locator("[data-role=lr]")
+    place_ball(page, root, -2.0, 1.5)
+    lr.click()
+    before, value, steps = page.evaluate("() => Reveal.getIndices()"), lr.input_value(), number(root.locator("[data-role=steps]"))
+    page.keyboard.press("ArrowRight")
+    assert lr.input_value() != value  # the slider moved
+    assert number(root.locator("[data-role=steps]")) == steps  # the ball did not
     assert page.evaluate("() => Reveal.getIndices()") == before
+    page.keyboard.press("s")
+    assert page.evaluate("() => window.__speakerOpened") == 1
+    lr.click()
+    page.keyboard.press("PageDown")  # reveal.js ignores keys while an input is focused: the demo lets go
+    assert page.evaluate("() => Reveal.getIndices()") != before
+
+
+def test_demo_lets_go_of_the_keys_when_the_pointer_leaves_or_it_idles(deck):
+    page, _ = deck
+    root = engage(page, "draw-digit")
+    hint = root.locator("[data-role=key-hint]")
+    page.mouse.move(2, 2)  # leave the demo
+    assert page.evaluate("() => !document.activeElement.closest('[data-demo]')")
+    assert not hint.is_visible()
+    page.evaluate("() => { Demos.idleReleaseMs = 300; }")
+    root = engage(page, "draw-digit")
+    page.wait_for_function("() => !document.activeElement.closest('[data-demo]')", timeout=3000)
+    assert not hint.is_visible()
+    assert root.locator("[data-role=prediction]").get_attribute("data-value") != ""  # the drawing stays
+
+
+def test_r_resets_the_demo_with_or_without_its_focus(deck):
+    page, _ = deck
+    root = engage(page, "draw-digit")
+    before = page.evaluate("() => Reveal.getIndices()")
+    for key in ("c", "d", "]", "["):  # demo keys in draw mode keep the drawing except C (clear)
+        if key == "c":
+            continue
+        page.keyboard.press(key)
+    assert root.locator("[data-role=prediction]").get_attribute("data-value") != ""
     page.keyboard.press("r")
     assert root.locator("[data-role=prediction]").get_attribute("data-value") == ""
-    # Escape hands the keyboard back to the deck; R there resets the demo on the slide
-    stroke(page, one_stroke(root.locator("[data-role=pad]").bounding_box()))
-    page.wait_for_function("() => document.querySelector('[data-demo=\"draw-digit\"] [data-role=prediction]').dataset.value !== ''")
-    page.keyboard.press("Escape")
+    # with the keyboard back at the deck, R resets the demo on the slide
+    root = engage(page, "draw-digit")
+    page.mouse.move(2, 2)
     assert page.evaluate("() => !document.activeElement.closest('[data-demo]')")
     page.keyboard.press("r")
     assert root.locator("[data-role=prediction]").get_attribute("data-value") == ""
     assert page.evaluate("() => Reveal.getIndices()") == before
-    page.keyboard.press("ArrowRight")
-    assert page.evaluate("() => Reveal.getIndices()") != before
 
 
 def test_neuron_sliders_and_activation_switch(deck):
@@ -315,11 +413,11 @@ def test_backprop_steps_forward_then_backward_and_matches_finite_differences(dec
     changed = demo_fallbacks.chain_values(w=(demo_fallbacks.CHAIN_W[0], -3.5, demo_fallbacks.CHAIN_W[2]))
     assert number(root.locator("[data-role='dC/dw2']")) == pytest.approx(changed["dw"][1], abs=1e-12)
     assert number(root.locator("[data-role=fd-error]")) < 1e-8
-    # keys step too, without moving the deck
+    # ] steps too, without moving the deck (the arrows are the deck's)
     indices = page.evaluate("() => Reveal.getIndices()")
     root.locator("[data-role=reset]").click()
     root.focus()
-    page.keyboard.press("ArrowRight")
+    page.keyboard.press("]")
     assert root.get_attribute("data-stage") == "1"
     assert page.evaluate("() => Reveal.getIndices()") == indices
 

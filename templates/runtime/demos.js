@@ -115,6 +115,105 @@
     return { ctx: ctx, scale: dpr, width: w, height: h };
   }
 
+  /*
+   * Stage keys belong to the deck whatever has focus: a presentation clicker
+   * sends PageUp/PageDown (and sometimes b, . or Esc), and the speaker needs
+   * n/p, s (speaker view), f and Esc. Space and the arrows also go to the deck
+   * unless the focused element is a control that uses them itself.
+   */
+  var STAGE_KEYS = {
+    PageUp: 1, PageDown: 1, n: 1, N: 1, p: 1, P: 1, s: 1, S: 1, b: 1, B: 1,
+    ".": 1, f: 1, F: 1, Escape: 1, " ": 1, ArrowLeft: 1, ArrowRight: 1,
+    ArrowUp: 1, ArrowDown: 1, Home: 1, End: 1
+  };
+
+  /** Does the focused control use this key natively (so the deck must not get it)? */
+  function controlUses(target, key) {
+    if (!target || !target.tagName) return false;
+    var tag = target.tagName;
+    var type = (target.type || "").toLowerCase();
+    if (key === "PageUp" || key === "PageDown" || key === "Escape") return false;
+    if (tag === "TEXTAREA" || target.isContentEditable) return true;
+    if (tag === "INPUT" && /^(text|search|email|url|tel|password)$/.test(type)) return true;
+    if (tag === "INPUT" && type === "number") return key === "." || key.indexOf("Arrow") === 0;
+    if (tag === "INPUT" && type === "range") return key.indexOf("Arrow") === 0 || key === "Home" || key === "End";
+    if (tag === "INPUT" && type === "radio") return key === " " || key.indexOf("Arrow") === 0;
+    if (tag === "SELECT") return key === " " || key.indexOf("Arrow") === 0;
+    if (tag === "BUTTON" || (tag === "INPUT" && /^(checkbox|button|submit|reset)$/.test(type))) return key === " ";
+    return false;
+  }
+
+  /** Typing into a field: letters and digits are text, not commands. */
+  function typingInto(target) {
+    if (!target || !target.tagName) return false;
+    var type = (target.type || "").toLowerCase();
+    return target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable ||
+      (target.tagName === "INPUT" && /^(text|number|search|email|url|tel|password)$/.test(type));
+  }
+
+  /** Give the keyboard back to the deck: nothing inside the demo keeps focus. */
+  function release(root) {
+    var a = document.activeElement;
+    if (a && a !== document.body && root.contains(a) && a.blur) a.blur();
+  }
+
+  /**
+   * Keyboard routing for one demo: stage keys go on to reveal.js (after the
+   * demo lets go of focus, since reveal.js ignores keys while an input is
+   * focused); keys a focused control uses stay with it; the demo's own keys
+   * go to impl.key. Focus is released when the pointer leaves or after an
+   * idle spell, and a hint shows while the demo holds the keyboard.
+   */
+  function bindKeys(root, inst) {
+    var hint = el("p", { class: "demo-key-hint", "data-role": "key-hint", "aria-hidden": "true",
+      text: "Demo has the keys \u00b7 PageDown, arrows, S still drive the slides" });
+    root.appendChild(hint);
+    var idle = 0;
+    var swallowed = false;
+    function holding() { return root.contains(document.activeElement); }
+    function refresh() { root.classList.toggle("demo-holds-keys", holding()); }
+    function poke() {
+      clearTimeout(idle);
+      idle = setTimeout(function () { release(root); refresh(); }, api.idleReleaseMs);
+    }
+    root.addEventListener("focusin", function () { refresh(); poke(); });
+    root.addEventListener("focusout", function () { setTimeout(refresh, 0); });
+    root.addEventListener("pointermove", poke);
+    root.addEventListener("pointerleave", function (e) {
+      if (e.buttons) return; // a drag still under way keeps the demo
+      if (!typingInto(document.activeElement)) release(root);
+      refresh();
+    });
+    inst.release = function () { release(root); refresh(); };
+
+    root.addEventListener("keydown", function (e) {
+      swallowed = false;
+      poke();
+      var t = e.target;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (STAGE_KEYS[e.key] && !controlUses(t, e.key)) {
+        // The deck's key: let it bubble to reveal.js with nothing focused here.
+        release(root);
+        refresh();
+        return;
+      }
+      swallowed = true;
+      e.stopPropagation();
+      if (controlUses(t, e.key) || typingInto(t)) return; // the control's own behaviour
+      if (inst.impl.key && inst.impl.key(e)) { e.preventDefault(); return; }
+      if (e.key === "r" || e.key === "R") { inst.reset(); e.preventDefault(); }
+    });
+    root.addEventListener("keyup", function (e) { if (swallowed) e.stopPropagation(); });
+    root.addEventListener("keypress", function (e) { if (swallowed) e.stopPropagation(); });
+    // Focus the demo when it is touched so its keys work at once.
+    root.addEventListener("pointerdown", function (e) {
+      var t = e.target;
+      if (!/^(INPUT|BUTTON|SELECT|TEXTAREA)$/.test(t.tagName) && document.activeElement !== root) {
+        root.focus({ preventScroll: true });
+      }
+    });
+  }
+
   function register(name, factory) {
     factories[name] = factory;
     // Late registration (script order) still mounts waiting elements.
@@ -151,7 +250,7 @@
     root.setAttribute("tabindex", "0");
     root.setAttribute("data-prevent-swipe", "");
     root.setAttribute("role", "group");
-    root.setAttribute("aria-label", "Interactive demo: " + name + ". Press R to reset, Escape to return to the slides.");
+    root.setAttribute("aria-label", "Interactive demo: " + name + ". Press R to reset; slide keys keep working.");
     var body = el("div", { class: "demo-body" });
     var resetBtn = el("button", { type: "button", class: "demo-reset", "data-role": "reset", title: "Reset (R)", text: "Reset" });
     root.appendChild(body);
@@ -185,29 +284,7 @@
     if (!resetBtn.parentNode) root.appendChild(resetBtn);
     resetBtn.addEventListener("click", function () { inst.reset(); });
 
-    // Keys inside a demo belong to the demo, never to reveal.js.
-    root.addEventListener("keydown", function (e) {
-      e.stopPropagation();
-      var tag = e.target && e.target.tagName;
-      var typing = tag === "INPUT" && /^(text|number)$/i.test(e.target.type) || tag === "TEXTAREA" || tag === "SELECT";
-      if (e.key === "Escape") {
-        if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
-        e.preventDefault();
-        return;
-      }
-      if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (inst.impl.key && inst.impl.key(e)) { e.preventDefault(); return; }
-      if (e.key === "r" || e.key === "R") { inst.reset(); e.preventDefault(); }
-    });
-    root.addEventListener("keyup", function (e) { e.stopPropagation(); });
-    root.addEventListener("keypress", function (e) { e.stopPropagation(); });
-    // Focus the demo when it is touched so its keys work at once.
-    root.addEventListener("pointerdown", function (e) {
-      var t = e.target;
-      if (!/^(INPUT|BUTTON|SELECT|TEXTAREA)$/.test(t.tagName) && document.activeElement !== root) {
-        root.focus({ preventScroll: true });
-      }
-    });
+    bindKeys(root, inst);
     root.__demo = inst;
     instances.push(inst);
     return inst;
@@ -283,10 +360,13 @@
     var onReady = function () {
       var cfg = R.getConfig ? R.getConfig() : {};
       if (cfg && cfg.keyboardCondition == null && R.configure) {
-        // Belt and braces next to stopPropagation: never navigate from inside a demo.
+        // Belt and braces next to stopPropagation: a key a demo control uses
+        // itself (an arrow on a slider, a digit in a field) never navigates.
         R.configure({
           keyboardCondition: function (event) {
-            return !(event.target && event.target.closest && event.target.closest("[data-demo]"));
+            var t = event.target;
+            if (!(t && t.closest && t.closest("[data-demo]"))) return true;
+            return !!STAGE_KEYS[event.key] && !controlUses(t, event.key);
           }
         });
       }
@@ -312,6 +392,7 @@
 
   var api = {
     started: false,
+    idleReleaseMs: 8000, // keys go back to the deck after this long without input
     register: register,
     mount: mount,
     mountAll: mountAll,

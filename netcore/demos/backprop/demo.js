@@ -248,8 +248,9 @@
     return {
       reset: reset,
       key: function (e) {
-        if (e.key === "ArrowRight" || e.key === " " || e.key === "n" || e.key === "N") { go(stage + 1); return true; }
-        if (e.key === "ArrowLeft" || e.key === "p" || e.key === "P") { go(stage - 1); return true; }
+        // Arrows, space, n and p move the deck; ] and [ step the computation.
+        if (e.key === "]") { go(stage + 1); return true; }
+        if (e.key === "[") { go(stage - 1); return true; }
         return false;
       }
     };

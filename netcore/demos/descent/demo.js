@@ -137,7 +137,7 @@
       el("div", { class: "demo-buttons" }, [fullBtn, miniBtn]),
       el("div", { class: "demo-buttons" }, [ctx.toolbar()]),
       statusEl,
-      el("p", { class: "demo-muted", style: "font-size:16px", text: "Click the map to place the ball. Space: play, S: step, M: batch mode." })
+      el("p", { class: "demo-muted", style: "font-size:16px", text: "Click the map to place the ball. G: play, ]: step, M: batch mode." })
     ]));
 
     var start = opts.start || [-2.5, 1.8];
@@ -246,8 +246,9 @@
         return playing;
       },
       key: function (e) {
-        if (e.key === " ") { togglePlay(); return true; }
-        if (e.key === "s" || e.key === "S" || e.key === "ArrowRight") { playing = false; stepOnce(); return true; }
+        // Space, S and the arrows are the deck's; the demo uses G (go) and ] (one step).
+        if (e.key === "g" || e.key === "G") { togglePlay(); return true; }
+        if (e.key === "]") { playing = false; stepOnce(); return true; }
         if (e.key === "m" || e.key === "M") { mini = !mini; status(); return true; }
         return false;
       },

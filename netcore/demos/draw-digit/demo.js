@@ -432,9 +432,10 @@
       frame: function () { if (dirty) redraw(); return false; },
       key: function (e) {
         if (e.key === "c" || e.key === "C") { setMode("draw"); return true; }
-        if (e.key === "ArrowRight") { step(1); return true; }
-        if (e.key === "ArrowLeft") { step(-1); return true; }
-        if (e.key === "d" || e.key === "D") { setMode("draw"); return true; }
+        // ] and [ step test digits only in test mode: no key discards a drawing.
+        if (e.key === "]" && mode === "samples") { step(1); return true; }
+        if (e.key === "[" && mode === "samples") { step(-1); return true; }
+        if (e.key === "d" || e.key === "D") { if (mode !== "draw") setMode("draw"); return true; }
         if (e.key === "t" || e.key === "T") { setMode("samples"); return true; }
         return false;
       }

@@ -117,7 +117,8 @@
     return {
       reset: reset,
       key: function (e) {
-        if (e.key === "s" || e.key === "S") { act = "sigmoid"; update(); return true; }
+        // S opens the speaker view, so the sigmoid is G.
+        if (e.key === "g" || e.key === "G") { act = "sigmoid"; update(); return true; }
         if (e.key === "l" || e.key === "L") { act = "relu"; update(); return true; }
         return false;
       }

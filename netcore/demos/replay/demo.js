@@ -219,9 +219,10 @@
         return playing;
       },
       key: function (e) {
-        if (e.key === "ArrowRight") { show(current + 1); return true; }
-        if (e.key === "ArrowLeft") { show(current - 1); return true; }
-        if (e.key === " ") { playBtn.click(); return true; }
+        // Arrows and space move the deck; ] [ scrub and G plays.
+        if (e.key === "]") { show(current + 1); return true; }
+        if (e.key === "[") { show(current - 1); return true; }
+        if (e.key === "g" || e.key === "G") { playBtn.click(); return true; }
         return false;
       }
     };
