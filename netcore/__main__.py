@@ -14,24 +14,29 @@ from pathlib import Path
 from netcore.config import NetworkConfig
 from deck.compute import ComputationError
 from deck.errors import DeckError
-from netcore.errors import ConfigError, NetcoreError
+from netcore.errors import NetcoreError
 
 DEFAULT_CONFIG = Path("slides/deck.yaml")
 
 
 def load_config(path: Path) -> NetworkConfig:
-    """The `network:` section of a talk's deck.yaml, read by the deck's own reader (defaults if
-    the file is absent); a data_dir is resolved against the talk folder, as in a build."""
+    """The `network:` section of a talk's deck.yaml (defaults if the file is absent), read with the
+    deck's own YAML reader so errors name their line; a data_dir is resolved against the talk folder."""
     if not path.exists():
         return NetworkConfig()
-    from deck.config import read_config
-    from netcore.plugin import with_data_dir
+    from deck.compute import SettingError
+    from deck.textfile import read_text
+    from deck.yamlsource import load_yaml
+    from netcore.plugin import SECTION, validate, with_data_dir
 
-    config = read_config(path)
-    for computation in config.computations:
-        if computation.module.__name__.split(".")[0] == "netcore":
-            return with_data_dir(computation.settings, config.talk_dir)
-    return NetworkConfig()
+    located = load_yaml(path, read_text(path))
+    section = located.data.get(SECTION) if isinstance(located.data, dict) else None
+    try:
+        cfg = validate(section)
+    except SettingError as exc:
+        key = ".".join(str(k) for k in (SECTION, *exc.key))
+        raise DeckError(path, located.line_of(SECTION, *exc.key), f"{key}: {exc.message}") from None
+    return with_data_dir(cfg, path.parent, contain=False)  # working on the network alone, any data folder will do
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,9 +56,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cfg = load_config(args.config)
         art = produce(cfg, cache_dir=args.cache, out_dir=args.out, use_cache=not args.no_cache, progress=not args.quiet)
-    except ConfigError as exc:
-        print(f"{args.config}: network.{exc.key}: {exc.message}", file=sys.stderr)
-        return 2
     except (DeckError, ComputationError) as exc:
         print(exc.one_line() if isinstance(exc, DeckError) else f"{args.config}: network: {exc.message}", file=sys.stderr)
         return 2

@@ -84,15 +84,16 @@ def produce(work: Work) -> Products:
     return Products(facts=art.facts, figures=figures, scripts=scripts, stills=stills, notes=notes)
 
 
-def with_data_dir(cfg: NetworkConfig, talk_dir: Path) -> NetworkConfig:
-    """A ``data_dir`` is named relative to the talk folder and may not leave it."""
+def with_data_dir(cfg: NetworkConfig, talk_dir: Path, contain: bool = True) -> NetworkConfig:
+    """A ``data_dir`` is named relative to the talk folder and, in a talk, may not leave it."""
     import dataclasses
 
     if cfg.data_dir is None:
         return cfg
     folder = (talk_dir / cfg.data_dir).resolve()
     try:
-        folder.relative_to(talk_dir.resolve())
+        if contain:
+            folder.relative_to(talk_dir.resolve())
     except ValueError:
         raise ComputationError(f"data_dir '{cfg.data_dir}' lies outside the talk folder", "data_dir") from None
     return dataclasses.replace(cfg, data_dir=str(folder))

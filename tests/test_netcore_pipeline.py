@@ -236,7 +236,7 @@ def test_cli_train_and_config_error(small_cfg, built, tmp_path):
     run = subprocess.run([sys.executable, "-m", "netcore", "train", "--config", str(deck), "--out", str(tmp_path / "o2")],
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 2
-    assert run.stderr.strip() == f"{deck}: network.epochz: unknown network setting; did you mean 'epochs'?"
+    assert run.stderr.strip() == f"{deck}:2: network.epochz: unknown network setting; did you mean 'epochs'?"
 
 
 def test_model_cache_key_covers_every_module_training_runs():
