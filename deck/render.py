@@ -40,6 +40,8 @@ _COLOUR = re.compile(r"^(#[0-9A-Fa-f]{3,8}|[a-z]+|(rgb|rgba|hsl|hsla)\([^)]*\))$
 MAX_SLIDE_OUTPUT = 2_000_000  # characters one slide's template may produce
 MAX_TEMPLATE_SECONDS = 5.0
 MAX_POWER = 10_000  # the largest result magnitude's digits a template may compute with **
+# Markdown's link parser is quadratic in the number of brackets; no real slide comes near this.
+MAX_BRACKETS = 1_000
 
 
 @dataclass
@@ -146,6 +148,9 @@ class SlideRenderer:
         body = self._jinja(slide.body, slide.file, slide.body_line, helpers)
         notes = self._jinja(slide.notes, slide.file, slide.notes_line, helpers) if slide.notes else ""
         formulas: list[Formula] = []
+        for text, first in ((body, slide.body_line), (notes, slide.notes_line)):
+            if text.count("[") > MAX_BRACKETS:
+                raise DeckError(slide.file, first, f"{text.count('[')} '[' brackets on one slide (at most {MAX_BRACKETS})", "split the slide, or put the text in a code block")
         body = self._images(body, slide, slide.body_line, stash, used_figures)
         parts = _COLUMN_BREAK.split(body) if slide.layout == "two-columns" else [body]
         if slide.layout == "two-columns" and len(parts) != 2:

@@ -78,5 +78,5 @@ def _scalar(node: yaml.Node, path: Path) -> Any:
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        raise DeckError(path, node.start_mark.line + 1, f"invalid value: {exc}") from None
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:  # ValueError: a date such as 2026-02-30
+        raise DeckError(path, node.start_mark.line + 1, f"invalid value {node.value!r}: {exc}") from None
