@@ -16,9 +16,10 @@ deck: setup
 test: setup chromium
 	$(PY) -m pytest
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The front-end files come first: the package maps deck.vendor onto node_modules/.
+$(VENV)/.installed: pyproject.toml node_modules/.installed
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
