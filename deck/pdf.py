@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from deck.assemble import SLIDE_HEIGHT, SLIDE_WIDTH
 from deck.errors import DeckError
 from deck.hints import slug
+from deck.output import record_handoff
 
 if TYPE_CHECKING:
     from deck.pipeline import BuildResult
@@ -38,8 +39,11 @@ _LAST_NOTES_PAGE_CSS = (
 
 
 def export_pdf(result: "BuildResult", with_notes: bool = False) -> Path:
-    """Print ``result``'s deck to ``<out_dir>/<slug>.pdf`` and return its path."""
-    target = result.out_dir / f"{slug(result.config.title)}.pdf"
+    """Print ``result``'s deck to ``<out_dir>/<slug>.pdf`` (``<slug>-notes.pdf`` with notes) and return its path.
+
+    The file is recorded as a hand-off, so the next build carries it into the new deck.
+    """
+    target = result.out_dir / pdf_name(result.config.title, with_notes)
     formulas = sum(len(slide.formulas) for slide in result.slides)
     query = "print-pdf" + ("&showNotes=separate-page" if with_notes else "")
     url = (result.out_dir / "index.html").resolve().as_uri() + "?" + query
@@ -56,7 +60,13 @@ def export_pdf(result: "BuildResult", with_notes: bool = False) -> Path:
         finally:
             page.close()
     os.replace(partial, target)
+    record_handoff(result.out_dir, target.name)
     return target
+
+
+def pdf_name(title: str, with_notes: bool = False) -> str:
+    """The hand-off PDF's file name: the notes edition has a name of its own."""
+    return f"{slug(title)}{'-notes' if with_notes else ''}.pdf"
 
 
 def wait_until_drawn(page: Any, formulas: int, target: Path) -> None:
