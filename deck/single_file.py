@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from deck.errors import DeckError
 from deck.paths import TEMPLATES_DIR, URL_SCHEME, inside
 from deck.hints import slug
+from deck.output import record_handoff
 
 if TYPE_CHECKING:
     from deck.pipeline import BuildResult
@@ -47,7 +48,7 @@ _EXTRA_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf"
 
 
 def write_single_file(result: "BuildResult") -> Path:
-    """Write ``<out_dir>/<slug>.html`` with everything inlined; return its path."""
+    """Write ``<out_dir>/<slug>.html`` with everything inlined; return its path (kept by later builds)."""
     out_dir = result.out_dir
     target = out_dir / f"{slug(result.config.title)}.html"
     page = (out_dir / "index.html").read_text(encoding="utf-8")
@@ -56,6 +57,7 @@ def write_single_file(result: "BuildResult") -> Path:
     partial = target.with_name(f".{target.name}.partial")
     partial.write_text(text, encoding="utf-8")
     os.replace(partial, target)
+    record_handoff(out_dir, target.name)  # the next build carries it into the new deck
     return target
 
 
