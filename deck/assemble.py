@@ -83,7 +83,6 @@ def reveal_config(config: DeckConfig) -> dict[str, Any]:
         "transition": "slide",
         "pdfSeparateFragments": False,
         "pdfMaxPagesPerSlide": 1,
-        "katex": {"local": "vendor/katex"},
         "pacing": {
             "targetMinutes": config.target_minutes,
             "wordsPerMinute": config.words_per_minute,

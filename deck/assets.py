@@ -21,20 +21,17 @@ VENDOR_FILES: tuple[tuple[str, str], ...] = (
     ("reveal.js", "plugin/notes/notes.js"),
     ("reveal.js", "plugin/highlight/highlight.js"),
     ("reveal.js", "plugin/highlight/monokai.css"),
-    ("reveal.js", "plugin/math/math.js"),
     ("reveal.js", "LICENSE"),
-    ("katex", "dist/katex.min.js"),
-    ("katex", "dist/katex.min.css"),
-    ("katex", "dist/contrib/auto-render.min.js"),
-    ("katex", "LICENSE"),
 )
+# Math is typeset at build time: a deck with formulas needs only KaTeX's stylesheet and fonts.
+KATEX_STYLE = (("katex", "dist/katex.min.css"), ("katex", "LICENSE"))
 KATEX_FONT_SUFFIX = ".woff2"
 
 
-def copy_vendor(out_dir: Path) -> list[Path]:
-    """Copy reveal.js and KaTeX into ``out_dir/vendor``; say how to fix a missing install."""
+def copy_vendor(out_dir: Path, math: bool = True) -> list[Path]:
+    """Copy reveal.js (and KaTeX's stylesheet and fonts, for a deck with math) into ``out_dir/vendor``."""
     copied: list[Path] = []
-    for package, relative in VENDOR_FILES:
+    for package, relative in VENDOR_FILES + (KATEX_STYLE if math else ()):
         source = VENDOR_DIR / package / relative
         if not source.is_file():
             raise DeckError(PROJECT_DIR / "package.json", None, f"{package} is not installed ({relative} missing)", "run 'npm ci' (or 'make deck')")
@@ -42,6 +39,8 @@ def copy_vendor(out_dir: Path) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         copied.append(target)
+    if not math:
+        return copied
     fonts = VENDOR_DIR / "katex" / "dist" / "fonts"
     target_fonts = out_dir / "vendor" / "katex" / "dist" / "fonts"
     target_fonts.mkdir(parents=True, exist_ok=True)

@@ -265,11 +265,9 @@ def _check_images(slide: Slide, config: DeckConfig | None, findings: list[Findin
 def _formulas(text: str, first: int) -> list[Formula]:
     formulas: list[Formula] = []
     try:
-        to_html(text, Stash(), formulas)
+        to_html(text, Stash(), formulas, first_line=first)
     except Exception:  # noqa: BLE001 - Markdown never fails on text; be safe in a linter
         return []
-    for formula in formulas:
-        formula.line_offset += first
     return formulas
 
 
@@ -286,7 +284,7 @@ def check_math(formulas: Sequence[tuple[Slide, Formula]], katex_js: Path = KATEX
     for (slide, formula), error in zip(formulas, verdicts):
         if error:
             message = error.replace("\u0332", "").removeprefix("KaTeX parse error: ")
-            findings.append(_finding(slide.file, formula.line_offset, "error", f"math: {message}"))
+            findings.append(_finding(slide.file, formula.line, "error", f"math: {message}"))
     return findings
 
 

@@ -1,9 +1,9 @@
 """Markdown to HTML for one slide, with math, fragments and placed blocks kept intact.
 
 Python-Markdown would mangle LaTeX (underscores become emphasis, backslashes
-vanish), so math is lifted out before conversion and put back verbatim after,
-for KaTeX to render in the browser. Figures and demos arrive as finished HTML
-and travel through Markdown the same way, as opaque tokens.
+vanish), so math is lifted out before conversion and left as a numbered mark
+that the build replaces with KaTeX's HTML (``math_marks``). Figures and demos
+arrive as finished HTML and travel through Markdown the same way, as opaque tokens.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 _FRAGMENT_ITEM = re.compile(r"^(\s*)\+ ", re.M)
 _FRAGMENT_HTML = re.compile(r"<li>(\s*<p>)?FRAGMENTMARK\s*")
 _TOKEN = re.compile(r"(?:<p>)?ZZSTASH(\d+)ZZ(?:</p>)?")
+# Private-use characters around a formula's number: nothing a speaker types, nothing Markdown touches.
+_MATH_MARK = re.compile("\ue000(\\d+)\ue001")
 
 
 @dataclass
@@ -44,16 +46,20 @@ class Stash:
 
 @dataclass
 class Formula:
-    """One piece of LaTeX found in a slide, kept for build-time checks."""
+    """One piece of LaTeX found in a slide, typeset at build time."""
 
     source: str
     display: bool
-    line_offset: int
+    line: int  # in the slide's file, counted from the ``first_line`` given to ``to_html``
+    in_notes: bool = False
 
 
-def to_html(source: str, stash: Stash, formulas: list[Formula] | None = None) -> str:
-    """Convert one slide's Markdown (already Jinja-rendered) to HTML."""
-    text = _protect(source, stash, formulas)
+def to_html(source: str, stash: Stash, formulas: list[Formula] | None = None, first_line: int = 0, in_notes: bool = False) -> str:
+    """Convert one slide's Markdown (already Jinja-rendered) to HTML.
+
+    With a ``formulas`` list, each formula found is appended to it and left in the
+    HTML as a mark for ``fill_math``; without one, formulas stay as their source."""
+    text = _protect(source, stash, formulas, first_line, in_notes)
     text = _FRAGMENT_ITEM.sub(lambda m: f"{m.group(1)}- FRAGMENTMARK ", text)
     converter = _converter()
     converted = converter.reset().convert(text)
@@ -91,7 +97,12 @@ def next_fence(fence: str | None, line: str) -> str | None:
     return fence
 
 
-def _protect(source: str, stash: Stash, formulas: list[Formula] | None) -> str:
+def fill_math(html_text: str, typeset: list[str]) -> str:
+    """Put each formula's typeset HTML where ``to_html`` left its mark."""
+    return _MATH_MARK.sub(lambda m: typeset[int(m.group(1))] if int(m.group(1)) < len(typeset) else "", html_text)
+
+
+def _protect(source: str, stash: Stash, formulas: list[Formula] | None, first_line: int, in_notes: bool) -> str:
     """Stash math outside code blocks and code spans; leave everything else alone."""
     segments: list[tuple[bool, int, list[str]]] = []  # (is code, first line, lines)
     fence: str | None = None
@@ -102,12 +113,12 @@ def _protect(source: str, stash: Stash, formulas: list[Formula] | None) -> str:
             segments.append((in_code, number, []))
         segments[-1][2].append(line)
     return "\n".join(
-        "\n".join(lines) if is_code else _protect_prose("\n".join(lines), stash, formulas, first)
+        "\n".join(lines) if is_code else _protect_prose("\n".join(lines), stash, formulas, first_line + first, in_notes)
         for is_code, first, lines in segments
     )
 
 
-def _protect_prose(text: str, stash: Stash, formulas: list[Formula] | None, offset: int) -> str:
+def _protect_prose(text: str, stash: Stash, formulas: list[Formula] | None, offset: int, in_notes: bool) -> str:
     spans = [m.span() for m in _CODE_SPAN.finditer(text)]
 
     def replace(match: re.Match[str]) -> str:
@@ -115,9 +126,10 @@ def _protect_prose(text: str, stash: Stash, formulas: list[Formula] | None, offs
             return match.group(0)
         display = match.group(1) is not None
         latex = match.group(1) if display else match.group(2)
-        if formulas is not None:
-            formulas.append(Formula(latex, display, offset + text.count("\n", 0, match.start())))
-        return stash.put(html.escape(match.group(0), quote=False))
+        if formulas is None:
+            return stash.put(html.escape(match.group(0), quote=False))
+        formulas.append(Formula(latex, display, offset + text.count("\n", 0, match.start()), in_notes))
+        return stash.put(f"\ue000{len(formulas) - 1}\ue001")
 
     return _MATH.sub(replace, text)
 

@@ -9,12 +9,14 @@ against the facts -> page assembled -> one atomic swap into the output folder.
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import yaml
+from markupsafe import Markup
 
 from deck import assets, compute
 from deck.assemble import assemble
@@ -22,6 +24,8 @@ from deck.compute import Figure, Products, Work
 from deck.config import DeckConfig, load_sources
 from deck.errors import DeckError
 from deck.figures import draw_figure
+from deck.katex import KATEX_CSS
+from deck.markup import fill_math
 from deck.output import recover, staging
 from deck.paths import PROJECT_DIR, TEMPLATES_DIR
 from deck.render import RenderedSlide, SlideRenderer
@@ -127,7 +131,7 @@ def build(
         renderer = SlideRenderer(config, facts, figures, demos, stills, known_figures=lambda: _all_figure_names(config, figures))
         rendered = [renderer.render(slide) for slide in slides]
         _check_unique_ids(rendered)
-        _check_math(rendered, cache_dir)
+        has_math = _typeset_math(rendered, cache_dir)
         timings["slides"] = time.perf_counter() - mark
         mark = time.perf_counter()
         for media in renderer.media.values():
@@ -135,9 +139,11 @@ def build(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(media.source.read_bytes())
         used_demos = sorted({name for s in rendered for name in s.demos})
-        assets.copy_vendor(stage)
+        assets.copy_vendor(stage, math=has_math)
         assets.copy_tree(TEMPLATES_DIR / "stage", stage / "stage")
         page_scripts, stylesheets = _front_end(config, [demos[name] for name in used_demos], scripts if used_demos else [], stage)
+        if has_math:
+            stylesheets.insert(0, KATEX_CSS)
         html = assemble(config, rendered, page_scripts, stylesheets, cache_dir)
         (stage / "index.html").write_text(html, encoding="utf-8")
         result = BuildResult(out_dir=out_dir, config=config, slides=rendered, figures=figures, facts=facts, notes=notes, redrawn=redrawn)
@@ -267,21 +273,34 @@ def _all_figure_names(config: DeckConfig, figures: dict[str, Figure]) -> list[st
     return sorted(names)
 
 
-def _check_math(slides: list[RenderedSlide], cache_dir: Path) -> None:
-    """Broken math fails the build at its line; formulas already checked are remembered in the cache."""
-    from deck.katex import unchecked_errors
+def _typeset_math(slides: list[RenderedSlide], cache_dir: Path) -> bool:
+    """Every formula typeset by KaTeX at build time; broken math fails the build at its line.
+
+    Answers are remembered in the cache by each formula's source, so a warm rebuild
+    starts no node. Returns whether the deck has any math (then it ships KaTeX's CSS)."""
+    from deck.katex import Request, typeset
 
     placed = [(slide, formula) for slide in slides for formula in slide.formulas]
     if not placed:
-        return
+        return False
     try:
-        verdicts = unchecked_errors([(f.source, f.display) for _, f in placed], cache_dir)
-    except (FileNotFoundError, RuntimeError, OSError):
-        return  # no node or KaTeX here: the browser still renders, and --check says why it cannot check
-    for (slide, formula), error in zip(placed, verdicts):
-        if error:
-            message = error.replace("\u0332", "").removeprefix("KaTeX parse error: ")
-            raise DeckError(slide.source.file, slide.source.body_line + formula.line_offset, f"math: {message}")
+        answers = typeset([Request(f.source, f.display, mathml_only=f.in_notes) for _, f in placed], cache_dir)
+    except (FileNotFoundError, RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        slide, formula = placed[0]
+        raise DeckError(slide.source.file, formula.line, f"cannot typeset math: {exc}", "install Node.js and run 'npm ci'") from None
+    for (slide, formula), answer in zip(placed, answers):
+        if answer.error is not None or answer.html is None:
+            message = (answer.error or "no output").replace("\u0332", "").removeprefix("KaTeX parse error: ")
+            raise DeckError(slide.source.file, formula.line, f"math: {message}")
+    position = 0
+    for slide in slides:
+        html = [answer.html or "" for answer in answers[position:position + len(slide.formulas)]]
+        position += len(slide.formulas)
+        if html:
+            slide.content = Markup(fill_math(slide.content, html))
+            slide.columns = [Markup(fill_math(column, html)) for column in slide.columns]
+            slide.notes = Markup(fill_math(slide.notes, html))
+    return True
 
 
 def _check_unique_ids(slides: list[RenderedSlide]) -> None:

@@ -54,7 +54,7 @@ class RenderedSlide:
     notes: Markup
     attributes: dict[str, str]
     classes: list[str]
-    formulas: list[Formula] = field(default_factory=list)  # what KaTeX will render here (lint locates them itself)
+    formulas: list[Formula] = field(default_factory=list)  # typeset by the build into the marks left in content, columns and notes
     figures: list[str] = field(default_factory=list)
     demos: list[str] = field(default_factory=list)
 
@@ -155,15 +155,19 @@ class SlideRenderer:
         parts = _COLUMN_BREAK.split(body) if slide.layout == "two-columns" else [body]
         if slide.layout == "two-columns" and len(parts) != 2:
             raise DeckError(slide.file, slide.line, f"a two-columns slide needs exactly one '|||' line, found {len(parts) - 1}")
+        starts = _part_lines(body, parts, slide.body_line)
         heading = ""
+        heading_line = starts[0]
         if len(parts) == 2:
             heading, parts[0] = _leading_heading(parts[0])
-        columns = [Markup(to_html(part, stash, formulas)) for part in parts]
-        heading_html = Markup(to_html(heading, stash, formulas)) if heading else Markup("")
+            starts[0] += heading.count("\n") + 1 if heading else 0
+        columns = [Markup(to_html(part, stash, formulas, first)) for part, first in zip(parts, starts)]
+        heading_html = Markup(to_html(heading, stash, formulas, heading_line)) if heading else Markup("")
         notes_html = Markup("")
         if notes:
             notes_stash = Stash()
-            notes_html = Markup(to_html(self._images(notes, slide, slide.notes_line, notes_stash, [], in_notes=True), notes_stash))
+            notes_text = self._images(notes, slide, slide.notes_line, notes_stash, [], in_notes=True)
+            notes_html = Markup(to_html(notes_text, notes_stash, formulas, slide.notes_line, in_notes=True))
         self._enforce_policy(slide, body, slide.body_line, [heading_html, *columns])
         self._enforce_policy(slide, notes, slide.notes_line, [notes_html])
         attributes, classes = self._section_attributes(slide)
@@ -391,6 +395,17 @@ def _line_naming(slide: Slide, name: str) -> int:
         if index >= 0:
             return slide.body_line + slide.body[:index].count("\n")
     return slide.body_line
+
+
+def _part_lines(body: str, parts: list[str], first_line: int) -> list[int]:
+    """The file line each column of ``body`` starts on (columns are split at '|||' lines)."""
+    starts: list[int] = []
+    position = 0
+    for part in parts:
+        position = body.index(part, position)
+        starts.append(first_line + body.count("\n", 0, position))
+        position += len(part)
+    return starts
 
 
 def _leading_heading(text: str) -> tuple[str, str]:

@@ -2,10 +2,8 @@
 
 The built ``index.html`` refers to scripts, stylesheets, fonts, figures and
 data files beside it. Here each reference is replaced by the file itself:
-scripts and styles inline, images and fonts as ``data:`` URIs. The one thing
-that loads by URL at run time is reveal's math plugin (it adds KaTeX's script
-and stylesheet tags when the deck starts), so in the single file KaTeX is
-inlined up front and a small plugin of ours calls its auto-render instead.
+scripts and styles inline, images and fonts as ``data:`` URIs. Math was
+typeset at build time, so KaTeX's stylesheet and fonts are all it needs.
 The result opens with no request beyond its own URL.
 """
 
@@ -20,21 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deck.errors import DeckError
-from deck.paths import TEMPLATES_DIR, URL_SCHEME, inside
+from deck.paths import URL_SCHEME, inside
 from deck.hints import slug
 from deck.output import record_handoff
 
 if TYPE_CHECKING:
     from deck.pipeline import BuildResult
-
-MATH_PLUGIN = "vendor/reveal.js/plugin/math/math.js"
-KATEX_FILES = (
-    "vendor/katex/dist/katex.min.js",
-    "vendor/katex/dist/contrib/auto-render.min.js",
-)
-KATEX_CSS = "vendor/katex/dist/katex.min.css"
-# Replaces reveal's KaTeX plugin in the single file; it lives with the other front-end code.
-INLINE_MATH_PLUGIN = (TEMPLATES_DIR / "single" / "math.js").read_text(encoding="utf-8")
 
 _STYLESHEET = re.compile(r"""<link\s+rel="stylesheet"\s+href="([^"]+)"\s*/?>""")
 _SCRIPT = re.compile(r"""<script\s+src="([^"]+)"\s*>\s*</script>""")
@@ -82,11 +71,6 @@ class Inliner:
         return f"<style data-inlined=\"{html.escape(href)}\">\n{_escape_end_tag(css, 'style')}\n</style>"
 
     def script(self, src: str) -> str:
-        if src == MATH_PLUGIN:
-            parts = [self.style(KATEX_CSS)]
-            parts += [self.script(name) for name in KATEX_FILES]
-            parts.append(f'<script data-inlined="math plugin">{INLINE_MATH_PLUGIN}</script>')
-            return "\n".join(parts)
         code = self.resolve(src).read_text(encoding="utf-8")
         return f'<script data-inlined="{html.escape(src)}">\n{_escape_end_tag(code, "script")}\n</script>'
 

@@ -224,5 +224,5 @@ def test_broken_math_fails_the_build_at_its_line_and_checked_formulas_are_rememb
     build(deck_yaml, progress=False)
     import deck.katex
 
-    monkeypatch.setattr(deck.katex, "katex_errors", lambda formulas: pytest.fail(f"node started for {formulas}"))
-    build(deck_yaml, progress=False)  # every formula already checked: no node process
+    monkeypatch.setattr(deck.katex, "katex_batch", lambda requests: pytest.fail(f"node started for {requests}"))
+    build(deck_yaml, progress=False)  # every formula already typeset: no node process
