@@ -68,6 +68,7 @@ class Figure:
     caption: str
     width: int  # pixels, as shown at 1280x720
     height: int
+    min_font_px: float | None = None  # smallest text drawn, in pixels at width x height (None: not measured)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from deck.textfile import read_text
 from deck.yamlsource import LocatedYaml, load_yaml
 
 _TEXT_KEYS = ("title", "subtitle", "author", "event", "theme")
-_NUMBER_KEYS = ("target_minutes", "words_per_minute", "slide_word_budget", "demo_minutes")
+_NUMBER_KEYS = ("target_minutes", "words_per_minute", "slide_word_budget", "demo_minutes", "min_text_px")
 _OWN_KEYS = (*_TEXT_KEYS, "date", *_NUMBER_KEYS, "computations", "slides", "originality", "allow_scripts", "allow_hosts")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -45,6 +45,7 @@ class DeckConfig:
     words_per_minute: float = 130.0
     slide_word_budget: int = 40
     demo_minutes: float = 0.0  # stage time a live demo takes beyond its notes
+    min_text_px: float = 24.0  # the legibility check's smallest text, in px at 1280x720
     allow_scripts: bool = False
     allowed_hosts: frozenset[str] = frozenset()  # hosts a slide may load from (the deck is offline otherwise)
     computations: tuple[compute.Computation, ...] = field(default=(), compare=False)

@@ -18,7 +18,7 @@ from typing import Callable
 import yaml
 from markupsafe import Markup
 
-from deck import assets, compute
+from deck import assets, compute, legibility
 from deck.assemble import assemble
 from deck.compute import Figure, Products, Work
 from deck.config import DeckConfig, load_sources
@@ -60,6 +60,7 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     redrawn: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    legibility: "legibility.Report | None" = None  # what the back row cannot read (deck/legibility.py)
 
     @property
     def trained(self) -> bool:
@@ -147,6 +148,7 @@ def build(
         html = assemble(config, rendered, page_scripts, stylesheets, cache_dir)
         (stage / "index.html").write_text(html, encoding="utf-8")
         result = BuildResult(out_dir=out_dir, config=config, slides=rendered, figures=figures, facts=facts, notes=notes, redrawn=redrawn)
+        result.legibility = legibility.check(stage, result, cache_dir)
         if before_swap is not None:
             before_swap(stage, result)
         timings["write"] = time.perf_counter() - mark

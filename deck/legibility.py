@@ -1,0 +1,480 @@
+"""Can the back row read it? Each built slide laid out at 1280x720 in Chromium, measured.
+
+Every build checks its own page: content outside the 1280x720 frame, text
+smaller than ``min_text_px`` (deck.yaml, default 24 px at 1280x720), text whose
+contrast against the background it sits on is below 4.5:1 (WCAG AA), and
+figures whose smallest lettering, scaled to the size they are shown at, falls
+below the same threshold. A finding names the slide's source ``FILE:LINE``; it is
+a warning, or an error with ``--strict``.
+
+A finding is silenced on purpose by ``<!-- legibility: ignore KIND -->`` (KIND is
+``overflow``, ``small-text``, ``contrast``, ``figure-text`` or ``all``) on the line
+it names or on the line above it.
+
+Chromium runs only when the laid-out page changed: the findings are cached by a
+hash of the built page, its stylesheets and scripts, the figures' sizes and this
+module. Without Chromium or Playwright the check says so once and is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from deck.compute import Figure
+from deck.errors import DeckError, display_path
+
+if TYPE_CHECKING:
+    from deck.pipeline import BuildResult
+    from deck.sources import Slide
+
+DEFAULT_MIN_TEXT_PX = 24.0
+MIN_CONTRAST = 4.5  # WCAG AA for body text; the issue asks it of all text
+KINDS = ("overflow", "small-text", "contrast", "figure-text")
+WIDTH, HEIGHT = 1280, 720
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOAD_TIMEOUT_MS = 60_000
+_VERSION = b"legibility-v1"
+_IGNORE = re.compile(r"<!--\s*legibility:\s*ignore\s+([a-z\s,-]+?)\s*-->")
+_SKIPPED_DIRS = ("vendor", "data")  # pinned libraries and demo data: neither changes the layout of text
+_warned_missing = False
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One thing the back row cannot read, at the slide source line that made it."""
+
+    file: str
+    line: int
+    kind: str
+    message: str
+
+    def one_line(self, severity: str = "warning") -> str:
+        return f"{self.file}:{self.line}: {severity}: legibility: {self.message}"
+
+
+@dataclass
+class Report:
+    """The check's result for one build: findings, or why it did not run."""
+
+    findings: list[Finding] = field(default_factory=list)
+    skipped: str = ""  # why no check was made (no Chromium ...)
+    browser: bool = False  # Chromium ran (False: the findings came from the cache)
+    seconds: float = 0.0
+    silenced: int = 0
+
+
+# What figures report at draw time ------------------------------------------------
+
+
+@contextmanager
+def recording_fonts(dpi: float) -> Iterator[list[float]]:
+    """Collect the size in pixels (at ``dpi``) of every text matplotlib actually draws meanwhile.
+
+    Hooking ``Text.draw`` sees exactly what lands in the image: tick labels
+    outside the view and invisible or empty texts are never drawn. A mathtext
+    sub- or superscript is drawn at matplotlib's shrink factor of 0.7."""
+    from matplotlib.text import Text
+
+    sizes: list[float] = []
+    original = Text.draw
+
+    def draw(self: Any, renderer: Any) -> Any:
+        text = self.get_text()
+        if self.get_visible() and text.strip():
+            size = float(self.get_fontsize()) * dpi / 72
+            if text.count("$") >= 2 and re.search(r"[_^]", text):
+                size *= 0.7
+            sizes.append(size)
+        return original(self, renderer)
+
+    Text.draw = draw  # type: ignore[method-assign]
+    try:
+        yield sizes
+    finally:
+        Text.draw = original  # type: ignore[method-assign]
+
+
+def smallest(sizes: list[float]) -> float | None:
+    return round(min(sizes), 2) if sizes else None
+
+
+# The check ------------------------------------------------------------------------
+
+
+def check(stage: Path, result: "BuildResult", cache_dir: Path) -> Report:
+    """Check the page built in ``stage``; Chromium runs only if the layout's inputs changed."""
+    started = time.perf_counter()
+    threshold = float(getattr(result.config, "min_text_px", DEFAULT_MIN_TEXT_PX))
+    figures = _figure_facts(result.figures)
+    key = _key(stage, figures, threshold)
+    entry = cache_dir / "legibility" / f"{key}.json"
+    raw = _read(entry)
+    report = Report()
+    if raw is None:
+        try:
+            raw = measure(stage / "index.html", figures, threshold)
+        except _NoBrowser as exc:
+            global _warned_missing
+            report.skipped = str(exc)
+            if not _warned_missing:
+                print(f"legibility: check skipped: {exc}", file=sys.stderr)
+                _warned_missing = True
+            report.seconds = time.perf_counter() - started
+            return report
+        report.browser = True
+        _write(entry, raw)
+    report.findings, report.silenced = locate(raw, result.slides)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def locate(raw: list[dict[str, Any]], slides: list[Any]) -> tuple[list[Finding], int]:
+    """Turn the browser's per-slide measurements into findings at source lines, minus silenced ones."""
+    found: dict[tuple[str, int, str], tuple[float, Finding, int]] = {}
+    silenced = 0
+    for item in raw:
+        index = item["slide"]
+        if not 0 <= index < len(slides):
+            continue
+        source: Slide = slides[index].source
+        line = _line_for(source, item.get("needle", ""), item.get("figure"))
+        if _ignored(source.file, line, item["kind"]):
+            silenced += 1
+            continue
+        where = display_path(source.file)
+        finding = Finding(where, line, item["kind"], item["message"])
+        group = (where, line, item["kind"])
+        severity = float(item.get("severity", 0))
+        if group in found:
+            worst, kept, count = found[group]
+            found[group] = (max(worst, severity), finding if severity > worst else kept, count + 1)
+        else:
+            found[group] = (severity, finding, 1)
+    findings = []
+    for _, finding, count in found.values():
+        more = f" (and {count - 1} more like it on this line)" if count > 1 else ""
+        findings.append(Finding(finding.file, finding.line, finding.kind, finding.message + more))
+    return sorted(findings), silenced
+
+
+def measure(index: Path, figures: dict[str, dict[str, Any]], threshold: float) -> list[dict[str, Any]]:
+    """Open the built page in Chromium and return what the measuring script found, slide by slide."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        raise _NoBrowser("Chromium is not installed (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise _NoBrowser("Playwright is not installed (.venv/bin/pip install playwright)") from None
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        except Exception as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise _NoBrowser(f"Chromium did not start: {first}") from None
+        try:
+            page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+            page.goto(index.resolve().as_uri(), wait_until="load", timeout=LOAD_TIMEOUT_MS)
+            page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=LOAD_TIMEOUT_MS)
+            return page.evaluate(_MEASURE_JS, {"figures": figures, "threshold": threshold, "contrast": MIN_CONTRAST})
+        finally:
+            browser.close()
+
+
+class _NoBrowser(Exception):
+    pass
+
+
+# Strict mode and the command line ---------------------------------------------------
+
+
+def print_findings(report: Report | None, strict: bool = False, quiet: bool = False) -> int:
+    """Print the findings (warnings, or errors with --strict); return the exit status they call for."""
+    if report is None:
+        return 0
+    severity = "error" if strict else "warning"
+    for finding in report.findings:
+        print(finding.one_line(severity), file=sys.stderr)
+    if report.findings and not quiet:
+        print(f"legibility: {len(report.findings)} finding(s){' (--strict)' if strict else ''}", file=sys.stderr)
+    return 1 if strict and report.findings else 0
+
+
+def refuse_findings(stage: Path, result: "BuildResult") -> None:
+    """``before_swap`` for --strict: a deck with findings is not written; the previous output stays."""
+    report = getattr(result, "legibility", None)
+    if report is None or not report.findings:
+        return
+    for finding in report.findings[1:]:
+        print(finding.one_line("error"), file=sys.stderr)
+    first = report.findings[0]
+    others = f" ({len(report.findings) - 1} more above; the previous output is untouched)" if len(report.findings) > 1 else " (the previous output is untouched)"
+    raise DeckError(first.file, first.line, f"error: legibility: {first.message}{others}")
+
+
+def check_talk(config_path: Path, cache_dir: Path) -> Report:
+    """``--check``: build the talk into a scratch folder (from the cache) and check that page."""
+    import tempfile
+
+    from deck.pipeline import build
+
+    with tempfile.TemporaryDirectory(prefix="deck-legibility-") as scratch:
+        result = build(config_path, Path(scratch) / "out", cache_dir=cache_dir, progress=False)
+    return getattr(result, "legibility", None) or Report(skipped="the build made no check")
+
+
+# Helpers ------------------------------------------------------------------------------
+
+
+def _figure_facts(figures: dict[str, Figure]) -> dict[str, dict[str, Any]]:
+    return {
+        name: {"width": f.width, "height": f.height, "min_font_px": getattr(f, "min_font_px", None)}
+        for name, f in sorted(figures.items())
+    }
+
+
+def _key(stage: Path, figures: dict[str, dict[str, Any]], threshold: float) -> str:
+    """What the layout depends on: the page, every stylesheet and script of ours, figure sizes, this check."""
+    digest = hashlib.sha256(_VERSION)
+    digest.update(Path(__file__).read_bytes())
+    digest.update(json.dumps([figures, threshold, MIN_CONTRAST], sort_keys=True).encode())
+    for path in sorted(stage.rglob("*")):
+        relative = path.relative_to(stage)
+        if relative.parts[0] in _SKIPPED_DIRS or path.suffix not in (".html", ".css", ".js") or not path.is_file():
+            continue
+        digest.update(str(relative).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for name in ("reveal.js/dist/reveal.js", "reveal.js/dist/reveal.css"):  # vendor: versions only
+        vendor = stage / "vendor" / name
+        if vendor.is_file():
+            digest.update(str(vendor.stat().st_size).encode())
+    return digest.hexdigest()
+
+
+def _read(entry: Path) -> list[dict[str, Any]] | None:
+    try:
+        value = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, dict) and {"slide", "kind", "message"} <= set(v) for v in value):
+        return None
+    return value
+
+
+def _write(entry: Path, raw: list[dict[str, Any]]) -> None:
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temporary = entry.with_suffix(".tmp")
+        temporary.write_text(json.dumps(raw, sort_keys=True), encoding="utf-8")
+        temporary.replace(entry)
+    except OSError:
+        pass  # an unwritable cache only costs the next build a Chromium run
+
+
+def _line_for(slide: "Slide", needle: str, figure: str | None) -> int:
+    """The body line that holds the offending text or names the figure; the slide's own line if none."""
+    lines = slide.body.split("\n")
+    wanted = [f"figure:{figure}", f'"{figure}"', f"'{figure}'"] if figure else []
+    for index, text in enumerate(lines):
+        if any(w in text for w in wanted):
+            return slide.body_line + index
+    words = re.findall(r"[A-Za-z0-9]{3,}", needle or "")
+    if words:
+        probe = words[:4]
+        best, best_hits = None, 0
+        for index, text in enumerate(lines):
+            hits = sum(1 for w in probe if w in text)
+            if hits > best_hits:
+                best, best_hits = index, hits
+        if best is not None:
+            return slide.body_line + best
+    return slide.line
+
+
+def _ignored(path: Path, line: int, kind: str) -> bool:
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return False
+    for number in (line, line - 1):
+        if 1 <= number <= len(lines):
+            for match in _IGNORE.finditer(lines[number - 1]):
+                kinds = set(re.split(r"[\s,]+", match.group(1).strip()))
+                if kind in kinds or "all" in kinds:
+                    return True
+    return False
+
+
+# The measuring script: runs once in the page, visits every slide with all fragments shown.
+_MEASURE_JS = r"""
+async ({figures, threshold, contrast}) => {
+  await document.fonts.ready;
+  await Promise.all(Array.from(document.images).map(img => img.decode().catch(() => null)));
+  Reveal.configure({margin: 0, minScale: 1, maxScale: 1, transition: 'none', backgroundTransition: 'none'});
+  Reveal.layout();
+  const canvas = document.createElement('canvas').getContext('2d');
+  const parse = (colour) => {
+    let m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(colour);
+    if (!m) {
+      canvas.clearRect(0, 0, 1, 1); canvas.fillStyle = '#000'; canvas.fillStyle = colour;
+      canvas.fillRect(0, 0, 1, 1);
+      const d = canvas.getImageData(0, 0, 1, 1).data;
+      return [d[0], d[1], d[2], d[3] / 255];
+    }
+    return [+m[1], +m[2], +m[3], m[4] === undefined ? 1 : +m[4]];
+  };
+  const over = (top, bottom) => {  // top (with alpha) composited on an opaque bottom
+    const a = top[3];
+    return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a)).concat([1]);
+  };
+  const luminance = (c) => {
+    const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const pageBackground = () => {
+    for (const el of [document.querySelector('.reveal-viewport'), document.querySelector('.reveal'), document.body, document.documentElement]) {
+      if (!el) continue;
+      const c = parse(getComputedStyle(el).backgroundColor);
+      if (c[3] > 0) return over(c, [255, 255, 255, 1]);
+    }
+    return [255, 255, 255, 1];
+  };
+  // The background under an element: its own and its ancestors' colours down to the slide's.
+  // null when an image or gradient lies under it (no single colour to measure against).
+  const backgroundOf = (el, section, slideBackground) => {
+    const layers = [];
+    for (let node = el; node; node = node.parentElement) {
+      const cs = getComputedStyle(node);
+      if (cs.backgroundImage && cs.backgroundImage !== 'none') return null;
+      const c = parse(cs.backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] >= 1) break;
+      if (node === section) { layers.push(slideBackground); break; }
+    }
+    let base = layers.length && layers[layers.length - 1][3] >= 1 ? layers.pop() : slideBackground;
+    if (!base) return null;
+    while (layers.length) base = over(layers.pop(), base);
+    return base;
+  };
+  const opacityOf = (el, section) => {
+    let o = 1;
+    for (let node = el; node && node !== section.parentElement; node = node.parentElement) o *= parseFloat(getComputedStyle(node).opacity);
+    return o;
+  };
+  const snippet = (text) => text.replace(/\s+/g, ' ').trim().slice(0, 40);
+  const found = [];
+  const slides = Reveal.getSlides();
+  for (let index = 0; index < slides.length; index++) {
+    const section = slides[index];
+    const where = Reveal.getIndices(section);
+    Reveal.slide(where.h, where.v, 1000);
+    section.querySelectorAll('.fragment').forEach(f => f.classList.add('visible'));
+    const frame = document.querySelector('.reveal .slides').getBoundingClientRect();
+    const bg = Reveal.getSlideBackground(where.h, where.v);
+    let slideBackground = pageBackground();
+    if (bg) {
+      const content = bg.querySelector('.slide-background-content') || bg;
+      const cs = getComputedStyle(content);
+      if (cs.backgroundImage && cs.backgroundImage !== 'none') slideBackground = null;
+      else {
+        const c = parse(cs.backgroundColor);
+        if (c[3] > 0) slideBackground = over(c, slideBackground);
+      }
+    }
+    const outside = (r) => r.width > 0 && r.height > 0 &&
+      (r.left < frame.left - 1 || r.top < frame.top - 1 || r.right > frame.right + 1 || r.bottom > frame.bottom + 1);
+    const edges = (r) => {
+      const parts = [];
+      if (r.bottom > frame.bottom + 1) parts.push(`${Math.round(r.bottom - frame.bottom)} px below`);
+      if (r.top < frame.top - 1) parts.push(`${Math.round(frame.top - r.top)} px above`);
+      if (r.right > frame.right + 1) parts.push(`${Math.round(r.right - frame.right)} px right of`);
+      if (r.left < frame.left - 1) parts.push(`${Math.round(frame.left - r.left)} px left of`);
+      return parts.join(', ');
+    };
+    const hidden = (el) => !el.checkVisibility({opacityProperty: false, visibilityProperty: true}) ||
+      el.closest('aside.notes, .katex-mathml, script, style, template');
+    // Text: size, contrast and position of every visible text node.
+    const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      if (!text.trim()) continue;
+      const el = node.parentElement;
+      if (!el || hidden(el)) continue;
+      range.selectNodeContents(node);
+      const rect = range.getBoundingClientRect();
+      if (rect.width === 0 || rect.height === 0) continue;
+      const cs = getComputedStyle(el);
+      const size = parseFloat(cs.fontSize);
+      const sample = snippet(text);
+      const owner = el.closest('[data-figure]');
+      if (outside(rect)) {
+        found.push({slide: index, kind: 'overflow', needle: text, severity: 1000,
+          message: `text "${sample}" lies outside the 1280x720 frame (${edges(rect)} it)`});
+      }
+      if (size < threshold - 0.01) {
+        found.push({slide: index, kind: 'small-text', needle: text, severity: threshold - size,
+          message: `text "${sample}" is ${+size.toFixed(1)} px, smaller than ${threshold} px`});
+      }
+      const back = backgroundOf(el, section, slideBackground);
+      if (back) {
+        const ink = parse(cs.color);
+        ink[3] *= opacityOf(el, section);
+        const shown = over(ink, back);
+        const value = ratio(shown, back);
+        if (value < contrast - 0.005) {
+          found.push({slide: index, kind: 'contrast', needle: text, severity: contrast - value,
+            message: `text "${sample}" has contrast ${value.toFixed(2)}:1 against its background, below ${contrast}:1`});
+        }
+      }
+    }
+    // Boxes: images, canvases, formulas, code, tables outside the frame or clipping their content.
+    for (const el of section.querySelectorAll('img, svg, canvas, video, pre, table, .katex-display, .demo')) {
+      if (hidden(el) || (el.tagName === 'svg' && el.parentElement.closest('svg'))) continue;
+      const rect = el.getBoundingClientRect();
+      const figure = el.closest('[data-figure]');
+      const what = figure ? `figure '${figure.dataset.figure}'` : (el.dataset.demo ? `demo '${el.dataset.demo}'` : `<${el.tagName.toLowerCase()}>`);
+      if (outside(rect)) {
+        found.push({slide: index, kind: 'overflow', needle: el.textContent || '', figure: figure ? figure.dataset.figure : null,
+          severity: 1000, message: `${what} lies outside the 1280x720 frame (${edges(rect)} it)`});
+      }
+      if (el.tagName === 'PRE' || el.tagName === 'TABLE') {
+        const box = el.tagName === 'PRE' ? (el.querySelector('code') || el) : el;
+        if (box.scrollHeight > box.clientHeight + 2 && box.clientHeight > 0) {
+          found.push({slide: index, kind: 'overflow', needle: box.textContent || '', severity: 1000,
+            message: `${what} hides ${box.scrollHeight - box.clientHeight} px of its content (it would have to scroll)`});
+        }
+      }
+    }
+    if (section.scrollHeight > frame.height + 1) {
+      found.push({slide: index, kind: 'overflow', needle: '', severity: 1000,
+        message: `the slide is ${section.scrollHeight} px tall, more than the frame's ${Math.round(frame.height)} px`});
+    }
+    // Figures: the smallest lettering each was drawn with, scaled to the size it is shown at.
+    for (const holder of section.querySelectorAll('[data-figure]')) {
+      const name = holder.dataset.figure;
+      const meta = figures[name];
+      const img = holder.querySelector('img');
+      if (!meta || !img || hidden(img) || !meta.min_font_px) continue;
+      const shown = img.getBoundingClientRect();
+      const scale = shown.width / meta.width;
+      const px = meta.min_font_px * scale;
+      if (px < threshold - 0.01) {
+        found.push({slide: index, kind: 'figure-text', figure: name, severity: threshold - px,
+          message: `figure '${name}': smallest text ${px.toFixed(1)} px as shown, smaller than ${threshold} px ` +
+                   `(drawn at ${meta.width}x${meta.height} with ${meta.min_font_px} px text, shown at ${Math.round(shown.width)}x${Math.round(shown.height)})`});
+      }
+    }
+  }
+  return found;
+}
+"""
