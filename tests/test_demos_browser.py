@@ -495,3 +495,54 @@ def test_reveal_print_pdf_view_shows_loaded_fallbacks_and_runs_no_demo(built_dec
         page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=fallback.element_handle())
         assert fallback.is_visible()
     assert_clean(log)
+
+
+def pad_ink(page, fx: float, fy: float) -> int:
+    """Brightness of the drawing pad at a fraction (fx, fy) of its size."""
+    return page.evaluate(
+        """([fx, fy]) => { const c = document.querySelector('[data-demo="draw-digit"] [data-role=pad]');
+                           return c.getContext('2d').getImageData(Math.round(fx * c.width), Math.round(fy * c.height), 1, 1).data[0]; }""",
+        [fx, fy],
+    )
+
+
+def test_leaving_the_slide_mid_stroke_ends_the_stroke(deck):
+    page, _ = deck
+    root = goto_demo(page, "draw-digit")
+    box = root.locator("[data-role=pad]").bounding_box()
+    at = lambda fx, fy: (box["x"] + fx * box["width"], box["y"] + fy * box["height"])  # noqa: E731
+    page.mouse.move(*at(0.3, 0.2))
+    page.mouse.down()
+    page.mouse.move(*at(0.3, 0.5), steps=4)
+    assert pad_ink(page, 0.3, 0.35) > 128  # the stroke so far is on the pad
+    page.evaluate("() => Reveal.next()")  # the speaker's clicker, button still held
+    page.wait_for_function("() => !Demos.get('draw-digit').active")
+    root = goto_demo(page, "draw-digit")
+    page.mouse.move(*at(0.8, 0.5), steps=4)  # the held button comes back over the pad
+    page.mouse.up()
+    assert pad_ink(page, 0.55, 0.5) == 0  # no stray line from where the stroke was left
+    assert pad_ink(page, 0.3, 0.35) > 128  # and the earlier ink is kept
+    # a fresh press draws again
+    stroke(page, [at(0.7, 0.2), at(0.7, 0.8)])
+    assert pad_ink(page, 0.7, 0.5) > 128
+
+
+@pytest.mark.parametrize("typed", ["", "-"])
+def test_backprop_says_an_empty_field_is_not_a_number(deck, typed):
+    page, _ = deck
+    root = goto_demo(page, "backprop")
+    root.locator("[data-role=run-all]").click()
+    before = number(root.locator("[data-role='dC/dw2']"))
+    field = root.locator("[data-role=w2]")
+    field.fill("")
+    if typed:
+        field.type(typed)
+    error = root.locator("[data-role=input-error]")
+    assert error.is_visible() and "w₂" in error.text_content()
+    assert field.get_attribute("aria-invalid") == "true"
+    # the numbers shown are still those of the last valid input, not of w2 = 0
+    assert number(root.locator("[data-role='dC/dw2']")) == pytest.approx(before, abs=1e-15)
+    field.fill("-3.5")
+    assert error.text_content() == "" and field.get_attribute("aria-invalid") is None
+    changed = demo_fallbacks.chain_values(w=(demo_fallbacks.CHAIN_W[0], -3.5, demo_fallbacks.CHAIN_W[2]))
+    assert number(root.locator("[data-role='dC/dw2']")) == pytest.approx(changed["dw"][1], abs=1e-12)

@@ -80,6 +80,17 @@
     }
     canvas.addEventListener("pointerup", end);
     canvas.addEventListener("pointercancel", end);
+    canvas.addEventListener("lostpointercapture", end);
+    return {
+      /** End the gesture under way (the demo paused): later moves draw nothing until a new press. */
+      cancel: function () {
+        if (activeId === null) return;
+        var id = activeId;
+        activeId = null;
+        try { canvas.releasePointerCapture(id); } catch (err) { /* already released */ }
+        if (handlers.up) handlers.up(null, null);
+      }
+    };
   }
 
   /** A labelled range slider whose value is mirrored in the DOM for tests. */
@@ -258,10 +269,12 @@
     var inst = {
       name: name, root: root, options: options, active: true, impl: null,
       reset: function () { if (inst.impl && inst.impl.reset) inst.impl.reset(); },
+      gestures: [],
       pause: function () {
         if (!inst.active) return;
         inst.active = false;
         root.classList.add("demo-paused");
+        inst.gestures.forEach(function (g) { g.cancel(); });
         if (inst.impl && inst.impl.pause) inst.impl.pause();
       },
       resume: function () {
@@ -275,7 +288,12 @@
     var ctx = {
       root: root, body: body, options: options, name: name,
       data: window.DeckData || {},
-      el: el, slider: slider, pointer: pointer, canvasPoint: canvasPoint, setupCanvas: setupCanvas,
+      el: el, slider: slider, canvasPoint: canvasPoint, setupCanvas: setupCanvas,
+      pointer: function (canvas, handlers) {
+        var g = pointer(canvas, handlers);
+        inst.gestures.push(g);
+        return g;
+      },
       toolbar: function () { return resetBtn; },
       isActive: function () { return inst.active; },
       requestFrame: ensureLoop

@@ -107,18 +107,32 @@
       el("span", { style: "margin-left:12px" }, ["max |chain rule − finite diff.| = ", errEl])]));
     ctx.body.appendChild(stageEl);
     ctx.body.appendChild(table);
+    var inputError = el("p", { class: "demo-error-text bp-input-error", "data-role": "input-error", role: "alert" });
+    ctx.body.appendChild(inputError);
 
     var stage = 0, state = null;
 
+    /** A field's number, or null when it holds none (blank, a lone "-"): never a silent 0. */
     function read(role) {
-      var v = parseFloat(inputs[role].value);
-      return isFinite(v) ? v : 0;
+      var field = inputs[role];
+      var v = field.validity && field.validity.badInput ? NaN : parseFloat(field.value);
+      var ok = isFinite(v);
+      field.classList.toggle("demo-invalid", !ok);
+      if (ok) field.removeAttribute("aria-invalid"); else field.setAttribute("aria-invalid", "true");
+      return ok ? v : null;
     }
 
     function recompute() {
       var w = [null], b = [null];
       for (var l = 1; l <= L; l++) { w.push(read("w" + l)); b.push(read("b" + l)); }
       var x = read("x"), y = read("y");
+      var bad = Object.keys(inputs).filter(function (role) { return inputs[role].classList.contains("demo-invalid"); });
+      var names = bad.map(function (role) { return inputs[role].getAttribute("aria-label"); });
+      inputError.textContent = bad.length ? names.join(", ") + (bad.length > 1 ? " need numbers" : " needs a number") +
+        "; showing the last valid input" : "";
+      ctx.root.classList.toggle("bp-invalid", bad.length > 0);
+      ctx.root.setAttribute("data-invalid", bad.join(" "));
+      if (bad.length) return;   // keep showing the last valid computation (reset() always starts valid)
       var f = forward(w, b, x, y), g = backward(w, f, y);
       var fdW = [null], fdB = [null];
       for (l = 1; l <= L; l++) {

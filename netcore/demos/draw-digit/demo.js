@@ -16,7 +16,9 @@
    * MNIST-style preprocessing. src: Float32/64Array of w*h ink values in [0,1].
    * Returns {image: Float64Array(784), empty: bool}. Uses an exact area
    * integral (summed-area table, bilinear in its corners) so the scaled digit
-   * keeps its ink mass and the centre of mass lands at (14, 14).
+   * keeps its ink mass and the centre of mass lands at (14.5, 14.5) in pixel-edge
+   * coordinates: pixel (14, 14)'s centre, where MNIST put it (its test digits
+   * average 14.5 measured this way; 14.0 costs the demo 1.4 points of accuracy).
    */
   function Preprocessor(w, h) {
     this.w = w; this.h = h;
@@ -62,7 +64,7 @@
     var bw = x1 - x0 + 1, bh = y1 - y0 + 1;
     var s = BOX / Math.max(bw, bh);       // source px -> field px
     var cx = mx / mass, cy = my / mass;   // centre of mass, source coordinates
-    var inv = 1 / s, norm = s * s, c = FIELD / 2;
+    var inv = 1 / s, norm = s * s, c = FIELD / 2 + 0.5;
     for (var i = 0; i < FIELD; i++) {
       var sy0 = (i - c) * inv + cy, sy1 = sy0 + inv;
       for (var j = 0; j < FIELD; j++) {
