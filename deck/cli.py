@@ -42,6 +42,7 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
     tools.add_argument("--check-originality", metavar="DIR", type=Path, help="compare slides and notes against reference texts in DIR")
     tools.add_argument("--report", action="store_true", help="print the pacing report (words, minutes per section)")
     tools.add_argument("--list", choices=LISTABLE, help="list the figures, demos, facts, layouts or themes this talk can use")
+    p.add_argument("--strict", action="store_true", help="legibility findings are errors: the deck is not written (exit 2; with --check, exit 1)")
     p.add_argument("--pdf", action="store_true", help="after building, print the deck to <out>/<title>.pdf with headless Chromium")
     p.add_argument("--notes", action="store_true", help="with --pdf: include the speaker notes (written to <title>-notes.pdf)")
     p.add_argument("--single-file", action="store_true", help="after building, write one self-contained HTML file")
@@ -96,9 +97,13 @@ def _resolve_paths(args: argparse.Namespace) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     if args.check:
+        from deck import legibility
         from deck.lint import main as lint_main
 
-        return lint_main(args.config)
+        status = lint_main(args.config)
+        if status == 0:
+            status = legibility.print_findings(legibility.check_talk(args.config, args.cache), strict=args.strict)
+        return status
     if args.check_originality is not None:
         from deck.originality import main as originality_main
 
@@ -115,9 +120,12 @@ def _run(args: argparse.Namespace) -> int:
         from deck.watch import main as watch_main
 
         return watch_main(args)
+    from deck import legibility
     from deck.pipeline import build
 
-    result = build(args.config, args.out, cache_dir=args.cache, use_cache=not args.no_cache, progress=not args.quiet)
+    result = build(args.config, args.out, cache_dir=args.cache, use_cache=not args.no_cache, progress=not args.quiet,
+                   before_swap=legibility.refuse_findings if args.strict else None)
+    legibility.print_findings(result.legibility, quiet=args.quiet)
     if not args.quiet:
         print(result.summary())
     if args.verbose:

@@ -36,7 +36,7 @@ FORMATS = ("svg", "png")
 _STYLE = {
     "projector": {"ink": "#111418", "paper": "#fbfbf8", "muted": "#4a5058", "accent": "#0072b2", "warm": "#d55e00"},
 }
-_VERSION = b"talk-figure-v1"
+_VERSION = b"talk-figure-v2"  # v2: meta.json records the smallest font drawn
 
 
 class Namespace(dict):
@@ -58,6 +58,7 @@ class Drawn:
     width: int
     height: int
     format: str
+    min_font_px: float | None = None  # smallest text drawn, px at width x height (the legibility check scales it)
 
 
 def style_for(theme: str) -> Namespace:
@@ -80,7 +81,7 @@ def draw_figure(name: str, script: Path, facts: dict[str, dict[str, Any]], theme
     target = out_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(drawn.content)
-    return Figure(name, relative, drawn.alt, drawn.caption, drawn.width, drawn.height), fresh
+    return Figure(name, relative, drawn.alt, drawn.caption, drawn.width, drawn.height, drawn.min_font_px), fresh
 
 
 def _run(script: Path, facts: dict[str, dict[str, Any]], theme: str) -> Drawn:
@@ -123,9 +124,12 @@ def _run(script: Path, facts: dict[str, dict[str, Any]], theme: str) -> Drawn:
     fig.set_size_inches(size[0] / DPI, size[1] / DPI)
     buffer = io.BytesIO()
     metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
-    fig.savefig(buffer, format=fmt, metadata=metadata, dpi=DPI)
+    from deck.legibility import recording_fonts, smallest
+
+    with recording_fonts(DPI) as sizes:
+        fig.savefig(buffer, format=fmt, metadata=metadata, dpi=DPI)
     plt.close("all")
-    return Drawn(buffer.getvalue(), alt.strip(), str(caption or ""), size[0], size[1], fmt)
+    return Drawn(buffer.getvalue(), alt.strip(), str(caption or ""), size[0], size[1], fmt, smallest(sizes))
 
 
 def _script_line(exc: BaseException, script: Path) -> int | None:
@@ -153,7 +157,9 @@ def _read_entry(entry: Path) -> Drawn | None:
         content = (entry / f"figure.{meta['format']}").read_bytes()
         if hashlib.sha256(content).hexdigest() != meta["sha256"] or meta["format"] not in FORMATS:
             return None
-        return Drawn(content, str(meta["alt"]), str(meta["caption"]), int(meta["width"]), int(meta["height"]), meta["format"])
+        smallest = meta.get("min_font_px")
+        return Drawn(content, str(meta["alt"]), str(meta["caption"]), int(meta["width"]), int(meta["height"]), meta["format"],
+                     float(smallest) if isinstance(smallest, (int, float)) else None)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -162,7 +168,7 @@ def _write_entry(entry: Path, drawn: Drawn) -> None:
     entry.mkdir(parents=True, exist_ok=True)
     (entry / f"figure.{drawn.format}").write_bytes(drawn.content)
     meta = {"alt": drawn.alt, "caption": drawn.caption, "width": drawn.width, "height": drawn.height,
-            "format": drawn.format, "sha256": hashlib.sha256(drawn.content).hexdigest()}
+            "format": drawn.format, "sha256": hashlib.sha256(drawn.content).hexdigest(), "min_font_px": drawn.min_font_px}
     temporary = entry / "meta.json.tmp"
     temporary.write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
     temporary.replace(entry / "meta.json")

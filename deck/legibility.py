@@ -199,7 +199,7 @@ class _NoBrowser(Exception):
 
 def print_findings(report: Report | None, strict: bool = False, quiet: bool = False) -> int:
     """Print the findings (warnings, or errors with --strict); return the exit status they call for."""
-    if report is None:
+    if report is None or (quiet and not strict):
         return 0
     severity = "error" if strict else "warning"
     for finding in report.findings:

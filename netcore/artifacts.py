@@ -31,6 +31,7 @@ class Figure:
     caption: str
     width: int  # pixels
     height: int
+    min_font_px: float | None = None  # smallest text drawn, in pixels at width x height
 
 
 @dataclass
@@ -144,12 +145,12 @@ def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None) -> tup
 
             fig = spec.draw(build.ctx)
             width, height = theme.pixel_size(fig)
-            content = theme.save(fig, spec.format)
-            entry = build.cache.put("figures", key, {spec.filename: content}, {"width": width, "height": height})
+            content, smallest = theme.render(fig, spec.format)
+            entry = build.cache.put("figures", key, {spec.filename: content}, {"width": width, "height": height, "min_font_px": smallest})
             redrawn.append(spec.name)
         relative = f"figures/{spec.filename}"
         _copy(entry.path(spec.filename), out_dir / relative)
-        figures[spec.name] = Figure(spec.name, relative, spec.alt, spec.caption, entry.meta["width"], entry.meta["height"])
+        figures[spec.name] = Figure(spec.name, relative, spec.alt, spec.caption, entry.meta["width"], entry.meta["height"], entry.meta.get("min_font_px"))
     return figures, redrawn
 
 

@@ -66,7 +66,7 @@ def produce(work: Work) -> Products:
     figures: dict[str, Figure] = {}
     stills: dict[str, Figure] = {}
     for name, fig in art.figures.items():
-        figure = Figure(fig.name, fig.path, fig.alt, fig.caption, fig.width, fig.height)
+        figure = Figure(fig.name, fig.path, fig.alt, fig.caption, fig.width, fig.height, fig.min_font_px)
         if name.startswith(STILL_PREFIX):
             stills[name.removeprefix(STILL_PREFIX)] = figure
         else:

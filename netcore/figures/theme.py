@@ -92,13 +92,21 @@ def symmetric_limits(values: np.ndarray, percentile: float = 100.0) -> tuple[flo
 
 def save(fig: Any, fmt: str) -> bytes:
     """Render to bytes with no timestamps or version stamps, so rebuilds are identical."""
+    return render(fig, fmt)[0]
+
+
+def render(fig: Any, fmt: str) -> tuple[bytes, float | None]:
+    """The figure's bytes (as ``save``) and the smallest text drawn in them, in pixels, for the legibility check."""
     import matplotlib.pyplot as plt
+
+    from deck.legibility import recording_fonts, smallest
 
     buffer = io.BytesIO()
     metadata = {"Date": None, "Creator": None} if fmt == "svg" else {"Software": None}
-    fig.savefig(buffer, format=fmt, metadata=metadata, dpi=DPI)
+    with recording_fonts(DPI) as sizes:
+        fig.savefig(buffer, format=fmt, metadata=metadata, dpi=DPI)
     plt.close(fig)
-    return buffer.getvalue()
+    return buffer.getvalue(), smallest(sizes)
 
 
 def pixel_size(fig: Any) -> tuple[int, int]:
