@@ -7,25 +7,35 @@ two things only it knows about: a small client script, injected into
 normal build writes), and a Server-Sent Events stream that tells open pages
 "a new build is ready" or "the last edit broke the build: here is the error".
 Standard library only; one thread per connection.
+
+It answers only to the names of the machine it runs on (a page elsewhere that
+rebinds its own name to 127.0.0.1 gets 403, not the deck), serves files only
+from inside the output folder (no '..', no link that leads out), and answers
+a malformed request with a 4xx, never a traceback in the terminal.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
+import sys
 import threading
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from deck.paths import TEMPLATES_DIR
+from deck.paths import TEMPLATES_DIR, inside
 
 CLIENT_PATH = "/__deck__/live.js"
 EVENTS_PATH = "/__deck__/events"
 KEEPALIVE_SECONDS = 15.0
+LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
+MAX_URL_PATH = 2048  # bytes of the decoded path; a file name is at most NAME_MAX
+NAME_MAX = 255
 
 # The browser half of watch mode lives with the other front-end code, in templates/.
 CLIENT_JS = (TEMPLATES_DIR / "live" / "reload.js").read_text(encoding="utf-8")
@@ -96,7 +106,9 @@ class DeckHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self._etag = None  # one handler serves many requests on a kept-alive connection
-        path = urlsplit(self.path).path
+        path = self._checked_path()
+        if path is None:
+            return
         if path == EVENTS_PATH:
             self._events()
         elif path == CLIENT_PATH:
@@ -109,14 +121,54 @@ class DeckHandler(SimpleHTTPRequestHandler):
         else:
             self._static()
 
-    def _static(self) -> None:
+    def do_HEAD(self) -> None:
+        self._etag = None
+        if self._checked_path() is not None:
+            self._static(head=True)
+
+    def _refuse_method(self) -> None:
+        self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
+        self.send_header("Allow", "GET, HEAD")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _refuse_method
+
+    def _checked_path(self) -> str | None:
+        """The request's path if it may be answered at all; otherwise the 4xx is sent and None returned."""
+        if not host_allowed(self.headers.get("Host"), self.server.server_address[0]):
+            self.send_error(HTTPStatus.FORBIDDEN, "this server answers only to localhost")
+            return None
+        try:
+            path = urlsplit(self.path).path
+            decoded = unquote(path, errors="strict")
+        except (ValueError, UnicodeDecodeError):
+            self.send_error(HTTPStatus.BAD_REQUEST, "malformed URL")
+            return None
+        if any(ord(c) < 32 or ord(c) == 127 for c in decoded) or not decoded.startswith("/"):
+            self.send_error(HTTPStatus.BAD_REQUEST, "malformed URL")
+            return None
+        if len(decoded.encode()) > MAX_URL_PATH or any(len(part.encode()) > NAME_MAX for part in decoded.split("/")):
+            self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG, "URL too long")
+            return None
+        return path
+
+    def _static(self, head: bool = False) -> None:
         path = Path(self.translate_path(self.path))
-        self._etag = self.etags.of(path) if path.is_file() else None
+        try:
+            escapes = path.exists() and not inside(path, Path(self.directory))
+            is_file = path.is_file()
+        except (OSError, ValueError):
+            escapes, is_file = True, False
+        if escapes:  # a link inside the deck that leads out of it
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return
+        self._etag = self.etags.of(path) if is_file else None
         if self._etag is not None and self._etag in self.headers.get("If-None-Match", ""):
             self.send_response(HTTPStatus.NOT_MODIFIED)
             self.end_headers()
             return
-        super().do_GET()
+        super().do_HEAD() if head else super().do_GET()
 
     def end_headers(self) -> None:
         if self._etag is not None:
@@ -170,6 +222,45 @@ class DeckHandler(SimpleHTTPRequestHandler):
             return  # the page went away (reload, tab closed)
 
 
+def host_allowed(host: str | None, bound: str) -> bool:
+    """True for a Host header naming this machine: a loopback name or address, or the bound address.
+
+    A browser always sends the name it looked up; after DNS rebinding that is the
+    attacker's own name, which is refused.
+    """
+    if not host:
+        return False
+    host = host.strip().lower()
+    if host.startswith("["):
+        name, _, rest = host[1:].partition("]")
+        if rest and not (rest.startswith(":") and rest[1:].isdigit()):
+            return False
+    else:
+        name, _, port = host.partition(":")
+        if port and not port.isdigit():
+            return False
+    name = name.rstrip(".")
+    if name in LOCAL_NAMES or name == bound.lower():
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return address.is_loopback or str(address) == bound
+
+
+class QuietServer(ThreadingHTTPServer):
+    """A client that hangs up mid-answer is normal; anything else is one line, not a traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        print(f"build.py: serving {client_address[0]}: {type(error).__name__}: {error}", file=sys.stderr)
+
+
 class ETagCache:
     """Content hashes of served files, recomputed only when size or mtime change."""
 
@@ -199,8 +290,7 @@ class LiveServer:
         self.root = root
         self.state = LiveState()
         handler = partial(DeckHandler, state=self.state, etags=ETagCache(), directory=str(root))
-        self.httpd = ThreadingHTTPServer((host, port), handler)  # binds now: a busy port fails here
-        self.httpd.daemon_threads = True
+        self.httpd = QuietServer((host, port), handler)  # binds now: a busy port fails here
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="deck-server", daemon=True)
 
     @property
