@@ -41,12 +41,15 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
     tools.add_argument("--check", action="store_true", help="lint the sources without building")
     tools.add_argument("--check-originality", metavar="DIR", type=Path, help="compare slides and notes against reference texts in DIR")
     tools.add_argument("--report", action="store_true", help="print the pacing report (words, minutes per section)")
+    tools.add_argument("--present", action="store_true", help="serve the built deck to the room: phones follow the talk and send digits")
     tools.add_argument("--list", choices=LISTABLE, help="list the figures, demos, facts, layouts or themes this talk can use")
     p.add_argument("--strict", action="store_true", help="legibility findings are errors: the deck is not written (exit 2; with --check, exit 1)")
     p.add_argument("--pdf", action="store_true", help="after building, print the deck to <out>/<title>.pdf with headless Chromium")
     p.add_argument("--notes", action="store_true", help="with --pdf: include the speaker notes (written to <title>-notes.pdf)")
     p.add_argument("--single-file", action="store_true", help="after building, write one self-contained HTML file")
-    p.add_argument("--port", type=int, default=8000, help="with --watch: the localhost port (default 8000)")
+    p.add_argument("--port", type=int, default=8000, help="with --watch or --present: the port (default 8000; --present takes 0 for any free one)")
+    p.add_argument("--bind", metavar="ADDRESS", help="with --present: the address to serve on (default: this laptop's local-network address)")
+    p.add_argument("--save-audience", metavar="FILE", type=Path, help="with --present: write the room's digits to FILE when the run ends (default: keep nothing)")
     p.add_argument("--open", action="store_true", help="with --watch: open the deck in a browser")
     return p
 
@@ -91,7 +94,7 @@ def _resolve_paths(args: argparse.Namespace) -> None:
     talk = Talk(config.parent)
     args.out = args.out if args.out is not None else talk.default_out
     args.cache = args.cache if args.cache is not None else talk.default_cache
-    if not 1 <= args.port <= 65535:
+    if not (0 if args.present else 1) <= args.port <= 65535:
         raise DeckError("--port", None, f"port {args.port} is not between 1 and 65535")
 
 
@@ -116,6 +119,10 @@ def _run(args: argparse.Namespace) -> int:
         from deck.listing import main as list_main
 
         return list_main(args.config, args.list)
+    if args.present:
+        from deck.present.run import main as present_main
+
+        return present_main(args)
     if args.watch:
         from deck.watch import main as watch_main
 

@@ -29,6 +29,7 @@ from deck.hints import did_you_mean
 from deck.markup import Formula, Stash, to_html
 from deck.paths import URL_SCHEME, hidden, inside
 from deck.policy import check_html, remote_host
+from deck.present.join import join_html
 from deck.sources import Slide
 from deck.talk import Demo
 
@@ -194,7 +195,10 @@ class SlideRenderer:
             used_demos.append(name)
             return Markup(stash.put(self.demo_html(str(name), options, slide, _line_naming(slide, str(name)))))
 
-        return {**self.facts, "deck": self.config.metadata(), "figure": figure, "demo": demo}
+        def join(caption: str | None = None) -> Markup:
+            return Markup(stash.put(join_html(None if caption is None else str(caption))))
+
+        return {**self.facts, "deck": self.config.metadata(), "figure": figure, "demo": demo, "join": join}
 
     def _jinja(self, text: str, path: Path, first_line: int, context: dict[str, Any]) -> str:
         if "{{" not in text and "{%" not in text and "{#" not in text:
@@ -238,7 +242,7 @@ class SlideRenderer:
             name = match.group(1)
             if name == "net":
                 return "the facts 'net.*' come from the netcore computation: add 'computations: [netcore]' to deck.yaml"
-            names = [*self.facts, "deck", "figure", "demo"]
+            names = [*self.facts, "deck", "figure", "demo", "join"]
             return did_you_mean(name, names, "slides can use")
         return None
 
