@@ -24,6 +24,7 @@ talk names and defines the small types they exchange.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import importlib
 import importlib.util
@@ -181,13 +182,36 @@ def load(entry: str, talk_dir: Path, where: Path, line: int) -> Computation:
     return Computation(entry, module, namespace, section, source, line)
 
 
+# Typed arrays travel in browser data as base64 of their little-endian bytes, not as decimal
+# text: 13,002 float32 weights take 69 KB this way against 275 KB as shortest round-trip decimals.
+PACKED_KEY = "$packed"
+PACKED_TYPES = {"f32": 4, "f16": 2, "u8": 1}
+
+
+def packed(data: bytes, dtype: str, shape: list[int] | tuple[int, ...]) -> dict[str, Any]:
+    """A typed array for browser data: ``data`` holds its little-endian bytes (numpy: ``a.astype('<f4').tobytes()``).
+
+    The page's loader (templates/runtime/data.js) turns it back into nested arrays of numbers."""
+    if dtype not in PACKED_TYPES:
+        raise ValueError(f"packed dtype must be one of {', '.join(PACKED_TYPES)}, not {dtype!r}")
+    count = 1
+    for size in shape:
+        count *= int(size)
+    if len(data) != count * PACKED_TYPES[dtype]:
+        raise ValueError(f"{len(data)} bytes do not hold a {dtype} array of shape {list(shape)}")
+    return {PACKED_KEY: dtype, "shape": [int(size) for size in shape], "base64": base64.b64encode(data).decode("ascii")}
+
+
 def browser_script(namespace: str, name: str, value_json: str) -> bytes:
-    """A classic script putting ``value_json`` at window.DeckData.<namespace>.<name> (file:// cannot fetch)."""
+    """A classic script putting ``value_json`` at window.DeckData.<namespace>.<name> (file:// cannot fetch).
+
+    Values holding ``packed`` arrays go through the page's loader, which decodes them once."""
     root = f"window.{DATA_GLOBAL}"
+    value = f"window.DeckUnpack({value_json})" if f'"{PACKED_KEY}"' in value_json else value_json
     return (
         f"{root} = {root} || {{}};\n"
         f"{root}.{namespace} = {root}.{namespace} || {{}};\n"
-        f"{root}.{namespace}.{name} = {value_json};\n"
+        f"{root}.{namespace}.{name} = {value};\n"
     ).encode()
 
 

@@ -255,6 +255,8 @@ def _front_end(config: DeckConfig, demos: list[Demo], data_scripts: list[str], s
         assets.copy_tree(TEMPLATES_DIR / "runtime", stage / "runtime")
         scripts.append("runtime/demos.js")
         stylesheets.append("runtime/demos.css")
+        if data_scripts:
+            scripts.append("runtime/data.js")  # decodes packed arrays in the data scripts after it
         scripts.extend(data_scripts)
         for demo in demos:
             scripts.append(f"demos/{demo.name}/demo.js")

@@ -8,7 +8,9 @@ Chromium is a failure with the command that installs it, never a download.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -49,6 +51,30 @@ def tree_digest(root: Path) -> dict[str, str]:
             path = Path(folder) / name
             digest[os.path.join(rel, name)] = hashlib.sha256(path.read_bytes()).hexdigest()
     return digest
+
+
+def deck_data(out_dir: Path, name: str, namespace: str = "net") -> dict:
+    """What the page's loader decodes from ``data/<name>.js``: packed arrays back as nested lists.
+
+    Mirrors templates/runtime/data.js, so a test reads exactly the numbers a demo sees."""
+    text = (out_dir / "data" / f"{name}.js").read_text(encoding="utf-8")
+    prefix = f"window.DeckData.{namespace}.{name} = "
+    value = text[text.index(prefix) + len(prefix):].rstrip().removesuffix(";")
+    if value.startswith("window.DeckUnpack("):
+        value = value.removeprefix("window.DeckUnpack(").removesuffix(")")
+    return _unpack(json.loads(value))
+
+
+def _unpack(value):
+    if isinstance(value, list):
+        return [_unpack(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "$packed" in value:
+        dtype = {"f32": "<f4", "f16": "<f2", "u8": "u1"}[value["$packed"]]
+        flat = np.frombuffer(base64.b64decode(value["base64"]), dtype=dtype).astype(np.float64 if dtype != "u1" else np.int64)
+        return flat.reshape(value["shape"]).tolist()
+    return {k: _unpack(v) for k, v in value.items()}
 
 
 def numpy_network(model: dict) -> Network:

@@ -7,12 +7,12 @@ keys) and asserts the outcome the audience would see, read from the DOM.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 import pytest
 
+from conftest import deck_data
 from netcore.figures import demo_fallbacks
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -150,7 +150,7 @@ def test_draw_digit_works_with_touch_pointers(deck):
 
 def test_draw_digit_steps_through_test_digits_and_mistakes(deck, built_deck):
     page, _ = deck
-    samples = json.loads((built_deck / "data" / "samples.json").read_text())
+    samples = deck_data(built_deck, "samples")
     root = goto_demo(page, "draw-digit")
     root.locator("[data-role=mode-samples]").click()
     caption = root.locator("[data-role=caption]")
@@ -424,8 +424,8 @@ def test_backprop_steps_forward_then_backward_and_matches_finite_differences(dec
 
 def test_replay_scrubber_follows_the_recorded_epochs(deck, built_deck):
     page, _ = deck
-    snaps = json.loads((built_deck / "data" / "snapshots.json").read_text())
-    samples = json.loads((built_deck / "data" / "samples.json").read_text())
+    snaps = deck_data(built_deck, "snapshots")
+    samples = deck_data(built_deck, "samples")
     history = {h["epoch"]: h for h in snaps["history"]}
     root = goto_demo(page, "replay")
     scrub = root.locator("[data-role=epoch]")

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import deck_data
 from netcore import data, training
 from netcore.artifacts import produce
 from netcore.cache import Cache
@@ -123,21 +124,27 @@ def test_export_keys_and_python_parity(built):
     assert [np.shape(w) for w in model["weights"]] == [(12, 784), (10, 12), (10, 10)]
     assert model["test_accuracy"] == art.facts["test_accuracy"]
     script = (base / "out/data/model.js").read_text()
-    assert script.startswith("window.DeckData = window.DeckData || {};\nwindow.DeckData.net = window.DeckData.net || {};\nwindow.DeckData.net.model = {")
-    samples = json.loads((base / "out/data/samples.json").read_text())
+    assert script.startswith("window.DeckData = window.DeckData || {};\nwindow.DeckData.net = window.DeckData.net || {};\nwindow.DeckData.net.model = window.DeckUnpack({")
+    page_model = deck_data(base / "out", "model")  # what the page decodes: the same network in float32
+    for exact, page in zip(model["weights"] + model["biases"], page_model["weights"] + page_model["biases"]):
+        np.testing.assert_array_equal(np.array(page), np.array(exact, dtype=np.float32).astype(np.float64))
+    assert len(script) < 6 * art.facts["parameter_count"]  # base64 float32: about 5.4 bytes a parameter
+    samples = deck_data(base / "out", "samples")
     assert samples["count"] == 500 == len(samples["digits"])
-    # Re-run the forward pass from the exported JSON alone, as the browser will.
+    # Re-run the forward pass from the exported data alone, as the browser will.
     for digit in samples["digits"][:50]:
         a = np.array(digit["pixels"], dtype=float) / 255
         for w, b, name in zip(model["weights"], model["biases"], model["activations"]):
             z = np.array(w) @ a + np.array(b)
             a = np.maximum(z, 0) if name == "relu" else np.exp(z - z.max()) / np.exp(z - z.max()).sum()
-        np.testing.assert_allclose(a, digit["activations"][-1], atol=1e-7)
         assert int(a.argmax()) == digit["prediction"]
     assert samples["misclassified"] == [d["index"] for d in samples["digits"] if d["label"] != d["prediction"]]
-    snapshots = json.loads((base / "out/data/snapshots.json").read_text())
+    snapshots = deck_data(base / "out", "snapshots")
     assert len(snapshots["snapshots"]) == len(snapshots["history"]) == 4
     assert np.shape(snapshots["snapshots"][-1]["weights"][0]) == (12, 784)
+    final = np.array(snapshots["snapshots"][-1]["weights"][0])
+    np.testing.assert_allclose(final, np.array(model["weights"][0]), rtol=1e-3, atol=1e-4)  # float16 of the final network
+    assert not (base / "out/data/samples.json").exists() and not (base / "out/data/snapshots.json").exists()
 
 
 def test_facts(built):
@@ -157,7 +164,7 @@ def test_cache_hit_is_warm_and_byte_identical(small_cfg, built, tmp_path):
     assert not warm.trained and warm.redrawn == [] and warm.facts == art.facts
     cold = produce(small_cfg, cache_dir=tmp_path / "fresh", out_dir=tmp_path / "cold", use_cache=False, progress=False)
     assert cold.trained
-    for relative in [f.path for f in art.figures.values()] + ["data/model.json", "data/samples.js", "data/snapshots.json"]:
+    for relative in [f.path for f in art.figures.values()] + ["data/model.json", "data/model.js", "data/samples.js", "data/snapshots.js"]:
         original = (base / "out" / relative).read_bytes()
         assert (tmp_path / "warm" / relative).read_bytes() == original, relative
         assert (tmp_path / "cold" / relative).read_bytes() == original, relative  # rebuilt from scratch
@@ -174,7 +181,7 @@ def test_cached_model_rebuilds_facts_and_exports_from_the_test_split(small_cfg, 
     monkeypatch.setattr(data, "load", lambda *args, **kwargs: pytest.fail("the training split was loaded"))
     rebuilt = produce(small_cfg, cache_dir=tmp_path / "cache", out_dir=tmp_path / "out", progress=False)
     assert not rebuilt.trained and rebuilt.facts == art.facts and len(verified) == 1
-    for name in ("model.json", "samples.js", "snapshots.json", "snapshots.js"):
+    for name in ("model.json", "model.js", "samples.js", "snapshots.js"):
         assert (tmp_path / "out/data" / name).read_bytes() == (base / "out/data" / name).read_bytes(), name
 
 
