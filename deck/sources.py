@@ -11,6 +11,7 @@ ordinary text. Every piece keeps the line it came from, for error messages.
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,11 @@ def parse_files(files: tuple[Path, ...] | list[Path], errors: list[DeckError] | 
     h = -1
     for path in files:
         try:
-            chunks = split_file(path, read_text(path))
+            text = read_text(path)
+            chunks = split_file(path, text)
+            if not chunks:
+                what = "is empty" if not text.strip() else "holds only slide separators"
+                raise DeckError(path, 1, f"the slide file {what}", "write a slide in it or remove it from 'slides' in deck.yaml")
         except DeckError as exc:
             if errors is None:
                 raise
@@ -153,6 +158,9 @@ def _is_options_line(text: str) -> bool:
 
 def _parse_options(path: Path, line: int, text: str) -> dict[str, Any]:
     try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
+            # Options are a few words; an alias there only serves to blow up (and its repr with it).
+            raise DeckError(path, line, "slide options may not use YAML aliases (*name)", "write the values out")
         options = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -163,9 +171,18 @@ def _parse_options(path: Path, line: int, text: str) -> dict[str, Any]:
         if key not in OPTION_KEYS:
             raise DeckError(path, line, f"unknown slide option '{key}'", did_you_mean(str(key), OPTION_KEYS, "slide options"))
         if not isinstance(value, str) or not value.strip():
-            raise DeckError(path, line, f"slide option '{key}' must be text, got {value!r}")
+            raise DeckError(path, line, f"slide option '{key}' must be text, got {_short(value)}")
     if "transition" in options and options["transition"] not in TRANSITIONS:
         raise DeckError(path, line, f"unknown transition '{options['transition']}'", f"transitions: {', '.join(TRANSITIONS)}")
     if "id" in options and not _SLIDE_ID.match(options["id"]):
         raise DeckError(path, line, f"slide id '{options['id']}' must start with a letter and use only letters, digits, '-' and '_'")
     return options
+
+
+def _short(value: Any) -> str:
+    """A value as an error message may quote it: a few dozen characters at most."""
+    return _SHORT.repr(value)
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxother = 2, 3, 3, 24, 24
