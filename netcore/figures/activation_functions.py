@@ -12,10 +12,12 @@ def draw_activations(ctx):
     theme = ctx.theme
     plt = theme.use()
     z = np.linspace(-6, 6, 601)
-    fig, axes = plt.subplots(1, 2, figsize=theme.WIDE, layout="constrained", sharex=True)
+    # 460 px tall, not the layout's 520: the slide has a line of text under the figure.
+    fig, axes = plt.subplots(1, 2, figsize=(theme.WIDE[0], 4.6), layout="constrained", sharex=True)
+    # Short labels, so each legend fits left of z = 0, where the curves are low; the formulas are on the slide.
     panels = [
-        (axes[0], "sigmoid", activations.sigmoid, activations.sigmoid_prime, r"$\sigma(z) = 1/(1+e^{-z})$", r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$"),
-        (axes[1], "ReLU", activations.relu, activations.relu_prime, r"$\mathrm{ReLU}(z) = \max(0, z)$", r"$\mathrm{ReLU}'(z)$"),
+        (axes[0], "sigmoid", activations.sigmoid, activations.sigmoid_prime, "function", "slope"),
+        (axes[1], "ReLU", activations.relu, activations.relu_prime, "function", "slope"),
     ]
     for ax, title, f, df, f_label, df_label in panels:
         ax.plot(z, f(z), color=theme.OKABE_ITO["blue"], label=f_label)
@@ -25,7 +27,7 @@ def draw_activations(ctx):
         ax.axvline(0, color="black", linewidth=1)
         ax.set_title(title)
         ax.set_xlabel("weighted input $z$")
-        ax.legend(loc="upper left", frameon=False, fontsize=theme.FONT_SIZE - 4)
+        ax.legend(loc="upper left", frameon=False, fontsize=theme.SMALL, handlelength=1.2, borderaxespad=0.2)
     axes[0].set_ylim(-0.1, 1.25)
     axes[1].set_ylim(-0.3, 6.3)
     return fig

@@ -34,14 +34,14 @@ def _plot(ctx, quantity: str, ylabel: str, scale: float = 1.0):
 def draw_cost(ctx):
     fig, ax = _plot(ctx, "cost", f"average cost ({ctx.config.cost.replace('_', '-')})")
     ax.set_title(f"before training (random weights): cost {ctx.history[0]['test_cost']:.2f} on test images",
-                 fontsize=ctx.theme.FONT_SIZE - 2, loc="left")
+                 fontsize=ctx.theme.SMALL, loc="left")
     return fig
 
 
 def draw_accuracy(ctx):
     fig, ax = _plot(ctx, "accuracy", "digits classified correctly (%)", scale=100.0)
     ax.set_title(f"before training (random weights): {ctx.history[0]['test_accuracy']:.1%} of test images",
-                 fontsize=ctx.theme.FONT_SIZE - 2, loc="left")
+                 fontsize=ctx.theme.SMALL, loc="left")
     return fig
 
 

@@ -157,7 +157,7 @@ def draw_draw_digit(ctx):
     guess = int(np.argmax(acts[-1]))
 
     fig = plt.figure(figsize=theme.WIDE)
-    grid = fig.add_gridspec(1, 3, width_ratios=[1.1, 1.9, 1.2], left=0.02, right=0.98, top=0.88, bottom=0.06, wspace=0.15)
+    grid = fig.add_gridspec(1, 3, width_ratios=[1.1, 1.9, 1.2], left=0.02, right=0.96, top=0.88, bottom=0.16, wspace=0.15)
     ax_img = fig.add_subplot(grid[0])
     ax_img.imshow(images[index], cmap="gray", vmin=0, vmax=255, interpolation="nearest")
     _dark_axes(ax_img)
@@ -183,7 +183,7 @@ def draw_draw_digit(ctx):
             ax_net.plot([xs[-2], xs[-1]], [positions[-2][k], positions[-1][guess]], color=colour,
                         linewidth=1 + 4 * abs(last_w[k]) / peak, zorder=2)
     for d, y in enumerate(positions[-1]):
-        ax_net.text(xs[-1] + 0.05, y, str(d), color="white", va="center", fontsize=theme.FONT_SIZE - 4)
+        ax_net.text(xs[-1] + 0.05, y, str(d), color="white", va="center", fontsize=theme.SMALL)
     ax_net.set_xlim(0, 1.05)
     ax_net.set_ylim(0, 1)
     ax_net.set_title("brightness = activation", fontsize=theme.FONT_SIZE)
@@ -263,20 +263,20 @@ def draw_backprop(ctx):
         label = "C" if i == n + 1 else ("x" if i == 0 else f"a{i}")
         value = v["C"][0] if i == n + 1 else v["a"][i]
         ax.add_patch(plt.Circle((x, 0.78), 0.05, color="#dddddd", ec="black", transform=ax.transAxes))
-        ax.text(x, 0.78, f"{value:.3f}", ha="center", va="center", fontsize=theme.FONT_SIZE - 4, transform=ax.transAxes)
+        ax.text(x, 0.78, f"{value:.3f}", ha="center", va="center", fontsize=theme.SMALL, transform=ax.transAxes)
         ax.text(x, 0.66, label, ha="center", fontsize=theme.FONT_SIZE, transform=ax.transAxes)
         if i < n + 1:
             ax.annotate("", xy=(xs[i + 1] - 0.05, 0.78), xytext=(x + 0.05, 0.78), xycoords="axes fraction",
                         arrowprops={"arrowstyle": "->", "lw": 2})
         if i < n:
             ax.text((x + xs[i + 1]) / 2, 0.88, f"w={CHAIN_W[i]:g}, b={CHAIN_B[i]:g}", ha="center",
-                    fontsize=theme.FONT_SIZE - 6, transform=ax.transAxes)
+                    fontsize=theme.SMALL, transform=ax.transAxes)
     rows = [[str(l + 1), f"{v['z'][l]:.5f}", f"{v['a'][l + 1]:.5f}", f"{v['dw'][l]:.6f}", f"{v['fd_w'][l]:.6f}",
              f"{v['db'][l]:.6f}", f"{v['fd_b'][l]:.6f}"] for l in range(n)]
     table = ax.table(cellText=rows, colLabels=["layer", "z", "a", "∂C/∂w", "finite diff.", "∂C/∂b", "finite diff."],
                      loc="lower center", bbox=(0.02, 0.05, 0.96, 0.48))
     table.auto_set_font_size(False)
-    table.set_fontsize(theme.FONT_SIZE - 4)
+    table.set_fontsize(theme.SMALL)
     ax.set_title(f"Backpropagation step by step (live demo): y = {CHAIN_Y:g}, C = (a{n} − y)²", fontsize=theme.TITLE_SIZE)
     return fig
 
@@ -303,7 +303,7 @@ def draw_replay(ctx):
     ax.axvline(epochs[-1], color="black", linewidth=2)
     ax.set_xlabel("epoch")
     ax.set_ylabel("cost")
-    ax.legend(loc="center right", frameon=False, fontsize=theme.FONT_SIZE - 6)
+    ax.legend(loc="center right", frameon=False, fontsize=theme.SMALL)
     for col, e in enumerate(picks):
         w = snaps[e].weights[0]
         low, high = theme.symmetric_limits(w[:neurons])
@@ -314,7 +314,7 @@ def draw_replay(ctx):
             a.set_yticks([])
             a.grid(False)
             if r == 0:
-                a.set_title(f"epoch {epochs[e]}", fontsize=theme.FONT_SIZE - 4)
+                a.set_title(f"epoch {epochs[e]}", fontsize=theme.SMALL)
     final = history[-1]["test_accuracy"]
     fig.suptitle(f"Training replay (live demo): {100 * final:.1f}% of test digits right after epoch {epochs[-1]}",
                  fontsize=theme.TITLE_SIZE)

@@ -42,10 +42,10 @@ def draw_chain(ctx):
                                 "patchA": boxes[start], "patchB": boxes[end], "shrinkA": 4, "shrinkB": 4})
         if (start, end) in EDGE_LABELS:
             mx = (NODES[start][1] + NODES[end][1]) / 2
-            ax.text(mx, 0.35, EDGE_LABELS[(start, end)], ha="center", va="bottom", fontsize=theme.FONT_SIZE)
+            ax.text(mx, 0.35, EDGE_LABELS[(start, end)], ha="center", va="bottom", fontsize=theme.MATH_SIZE)
     ax.text(1.3, 2.6, "earlier layers", ha="center", fontsize=theme.FONT_SIZE, color="#555555")
     ax.text(7.6, 2.6, "last layer and cost", ha="center", fontsize=theme.FONT_SIZE, color=theme.OKABE_ITO["vermillion"])
-    ax.text(6.0, -2.75, r"$z^{(L)} = w^{(L)} a^{(L-1)} + b^{(L)}$", ha="center", fontsize=theme.FONT_SIZE + 2)
+    ax.text(6.0, -2.75, r"$z^{(L)} = w^{(L)} a^{(L-1)} + b^{(L)}$", ha="center", fontsize=theme.MATH_SIZE)
     ax.set_xlim(-0.8, 11.4)
     ax.set_ylim(-3.3, 3.2)
     return fig

@@ -144,6 +144,7 @@ def draw_cost_surface(ctx):
     curve.axhline(float(cost_2d(np.array(best[0]), np.array(best[1]), x, y)), color=theme.OKABE_ITO["green"],
                   linestyle="--", linewidth=2, label="minimum")
     curve.set_yscale("log")
+    curve.tick_params(axis="y", which="both", labelsize=theme.MATH_SIZE)  # 10^k: the exponent stays over 24 px
     curve.set_xlabel("gradients computed (thousands)")
     curve.set_ylabel("cost")
     curve.legend(loc="center right", frameon=False)

@@ -49,7 +49,7 @@ def draw_edge_detector(ctx):
         ax.imshow(ink, cmap=theme.GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")
         theme.frame_image(ax)
         z = float((weights * ink).sum())
-        ax.set_title(f"{label}\nz = {z + 0.0:.1f}", fontsize=theme.FONT_SIZE - 4)
+        ax.set_title(f"{label}\nz = {z + 0.0:.1f}", fontsize=theme.SMALL)
     return fig
 
 

@@ -55,11 +55,11 @@ def draw_layers(ctx):
         ax.text(xs[l], -SHOWN_PER_LAYER / 2 - 0.9, f"{role}\n{size:,} neurons", ha="center", va="top", fontsize=theme.FONT_SIZE)
     out_ys = positions[-1][0]
     for digit, y in enumerate(out_ys):
-        ax.text(xs[-1] + 0.45, y, str(digit), ha="left", va="center", fontsize=theme.FONT_SIZE - 2)
+        ax.text(xs[-1] + 0.45, y, str(digit), ha="left", va="center", fontsize=theme.SMALL)
     inset = ax.inset_axes([-0.2, -3.0, 2.2, 6.0], transform=ax.transData)
     inset.imshow(image, cmap=theme.GREY_CMAP, interpolation="nearest")
     theme.frame_image(inset)
-    inset.set_title("input digit", fontsize=theme.FONT_SIZE - 2)
+    inset.set_title("input digit", fontsize=theme.SMALL)
     ax.set_xlim(-0.5, xs[-1] + 1.2)
     ax.set_ylim(-SHOWN_PER_LAYER / 2 - 3.2, SHOWN_PER_LAYER / 2 + 0.5)
     return fig
@@ -104,7 +104,7 @@ def draw_digit_grid(ctx):
     for i in range(ZOOM):
         for j in range(ZOOM):
             v = patch[i, j]
-            right.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=theme.FONT_SIZE - 5,
+            right.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=theme.SMALL,
                        color="white" if v > 0.5 else "black")
     theme.frame_image(right)
     for spine in right.spines.values():

@@ -82,7 +82,7 @@ def draw_nudges(ctx):
     bars.spines["left"].set_visible(False)
     bars.set_ylim(rows.min() - 3.6, rows.max() + 5.4)
     bars.set_xlabel("wished change of each activation")
-    bars.legend(loc="upper center", frameon=False, ncol=1, fontsize=theme.FONT_SIZE - 2)
+    bars.legend(loc="upper center", frameon=False, ncol=1, fontsize=theme.SMALL)
     return fig
 
 

@@ -18,18 +18,18 @@ def draw_confusion(ctx):
     counts = facts_talk.confusion_matrix(ctx.test_labels, ctx.test_predictions, classes)
     off = counts.astype(float)
     np.fill_diagonal(off, np.nan)
-    fig, ax = plt.subplots(figsize=(theme.WIDE[1] * 1.4, theme.WIDE[1]), layout="constrained")
+    fig, ax = plt.subplots(figsize=theme.FULL, layout="constrained")
     ax.grid(False)
     top = max(1.0, float(np.nanmax(off)))
-    image = ax.imshow(off, cmap="Oranges", vmin=0, vmax=top)
+    image = ax.imshow(off, cmap="Oranges", vmin=0, vmax=top, aspect="auto")
     for i in range(classes):
         ax.add_patch(plt.Rectangle((i - 0.5, i - 0.5), 1, 1, facecolor="#d9e8f5", edgecolor="none"))
     for i in range(classes):
         for j in range(classes):
             value = counts[i, j]
-            dark = i != j and value > 0.6 * top
-            ax.text(j, i, str(value), ha="center", va="center", fontsize=theme.FONT_SIZE - 8 if i == j else theme.FONT_SIZE - 6,
-                    color="white" if dark else ("#1f4e79" if i == j else "black"), fontweight="bold" if i == j else "normal")
+            ink = "#1f4e79" if i == j else theme.ink_on(image.cmap(image.norm(value)))
+            ax.text(j, i, str(value), ha="center", va="center", fontsize=theme.SMALL,
+                    color=ink, fontweight="bold" if i == j else "normal")
     ax.set_xticks(range(classes))
     ax.set_yticks(range(classes))
     ax.set_xlabel("network's answer")
@@ -51,7 +51,7 @@ def draw_misclassified(ctx):
         ax.axis("off")
     for ax, index in zip(axes.flat, wrong):
         ax.imshow(ctx.test_images[index], cmap=theme.GREY_CMAP, interpolation="nearest")
-        ax.set_title(f"{ctx.test_labels[index]} → {ctx.test_predictions[index]}", fontsize=theme.FONT_SIZE - 2, pad=3)
+        ax.set_title(f"{ctx.test_labels[index]} → {ctx.test_predictions[index]}", fontsize=theme.SMALL, pad=3)
     fig.suptitle("true digit → network's guess", fontsize=theme.FONT_SIZE)
     return fig
 

@@ -1,7 +1,10 @@
 """The one visual theme of every figure: big lettering, colour-blind-safe colours.
 
-Sizes assume a 16:9 slide projected in a lecture hall: figures are drawn at
-their final size (inches at `DPI`), so 20-point text stays 20-point on screen.
+Figures are drawn at the size they are shown at on the 1280x720 slide (inches
+at `DPI` = pixels / 100), so a point in a figure is a fixed number of screen
+pixels: no text is smaller than `SMALL` (18 pt = 25 px at 1280x720, over the
+legibility check's 24 px). Use `SMALL` for the least important lettering, never
+a size computed below it.
 """
 
 from __future__ import annotations
@@ -30,18 +33,22 @@ DIVERGING_CMAP = "RdBu_r"  # negative weights blue, positive red, white at zero
 GREY_CMAP = "gray_r"  # ink on paper for digit images
 
 DPI = 100
-WIDE = (12.0, 6.75)  # inches: a 16:9 figure filling most of a slide at 1200x675 px
-FONT_SIZE = 20
-TITLE_SIZE = 24
+# The figure layout shows a figure at most 1232 px wide and 520 px tall (templates/theme/projector.css).
+WIDE = (9.24, 5.2)  # inches: a 16:9 figure as the figure layout shows it, 924x520 px
+FULL = (12.32, 5.2)  # the figure layout's whole width, 1232x520 px
+SMALL = 18  # points: 25 px, the smallest text any figure draws
+FONT_SIZE = 19  # 26 px: labels and annotations
+TITLE_SIZE = 21  # 29 px
+MATH_SIZE = 25  # 35 px: mathtext with indices, whose sub- and superscripts are drawn at 0.7 (24 px)
 LINE_WIDTH = 3.0
 
 RC = {
     "font.size": FONT_SIZE,
     "axes.titlesize": TITLE_SIZE,
     "axes.labelsize": FONT_SIZE,
-    "xtick.labelsize": FONT_SIZE - 2,
-    "ytick.labelsize": FONT_SIZE - 2,
-    "legend.fontsize": FONT_SIZE - 2,
+    "xtick.labelsize": SMALL,
+    "ytick.labelsize": SMALL,
+    "legend.fontsize": SMALL,
     "lines.linewidth": LINE_WIDTH,
     "axes.linewidth": 1.5,
     "axes.spines.top": False,
@@ -112,3 +119,25 @@ def render(fig: Any, fmt: str) -> tuple[bytes, float | None]:
 def pixel_size(fig: Any) -> tuple[int, int]:
     width, height = fig.get_size_inches()
     return int(round(width * DPI)), int(round(height * DPI))
+
+
+def luminance(colour: Any) -> float:
+    """WCAG relative luminance of a matplotlib colour."""
+    from matplotlib.colors import to_rgb
+
+    def linear(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(v) for v in to_rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: Any, b: Any) -> float:
+    """WCAG contrast ratio of two colours (1 to 21; text needs 4.5)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def ink_on(background: Any) -> str:
+    """Black or white, whichever reads better on ``background`` (for numbers printed on cells)."""
+    return "black" if contrast("black", background) >= contrast("white", background) else "white"

@@ -30,7 +30,7 @@ def draw_first_layer(ctx):
         ax.axis("off")
         if i < count:
             image = ax.imshow(weights[i].reshape(side, side), cmap=theme.DIVERGING_CMAP, vmin=low, vmax=high, interpolation="nearest")
-            ax.set_title(f"{i + 1}", fontsize=theme.FONT_SIZE - 4, pad=4)
+            ax.set_title(f"{i + 1}", fontsize=theme.SMALL, pad=4)
     bar = fig.colorbar(image, cax=fig.add_axes((0.86, 0.08, 0.025, 0.8)), extend="both")
     bar.set_label("weight")
     return fig
