@@ -25,7 +25,7 @@ EDGE_LABELS = {("z1", "a1"): r"$\sigma$", ("z", "a"): r"$\sigma$", ("a", "c"): r
 def draw_chain(ctx):
     theme = ctx.theme
     plt = theme.use()
-    fig, ax = plt.subplots(figsize=theme.WIDE, layout="constrained")
+    fig, ax = plt.subplots(figsize=theme.FULL, layout="constrained")
     ax.axis("off")
     ax.grid(False)
     boxes = {}

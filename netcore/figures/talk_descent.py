@@ -127,7 +127,7 @@ def draw_cost_surface(ctx):
     full, mini = descend_2d(None), descend_2d(BATCH)
     best = least_squares_minimum()
     blue, red = theme.OKABE_ITO["blue"], theme.OKABE_ITO["vermillion"]
-    fig, (ax, curve) = plt.subplots(1, 2, figsize=theme.WIDE, layout="constrained", width_ratios=[1.1, 1])
+    fig, (ax, curve) = plt.subplots(1, 2, figsize=theme.FULL, layout="constrained", width_ratios=[1.1, 1])
     ax.grid(False)
     levels = np.geomspace(costs.min() * 1.05, costs.max(), 14)
     ax.contour(ws, bs, costs, levels=levels, colors="#8c8c8c", linewidths=1.2)

@@ -36,7 +36,7 @@ def draw_edge_detector(ctx):
     theme = ctx.theme
     plt = theme.use()
     weights = edge_weights()
-    fig = plt.figure(figsize=theme.WIDE, layout="constrained")
+    fig = plt.figure(figsize=theme.FULL, layout="constrained")
     grid = fig.add_gridspec(3, 2, width_ratios=[2.1, 1])
     big = fig.add_subplot(grid[:, 0])
     image = big.imshow(weights, cmap=theme.DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="nearest")

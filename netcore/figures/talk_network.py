@@ -86,7 +86,7 @@ def draw_digit_grid(ctx):
     image = ctx.test_images[DIGIT_INDEX]
     values = data.as_inputs(image[None])[0].reshape(image.shape)
     side = image.shape[0]
-    fig, (left, right) = plt.subplots(1, 2, figsize=theme.WIDE, layout="constrained")
+    fig, (left, right) = plt.subplots(1, 2, figsize=theme.FULL, layout="constrained")
     for ax in (left, right):
         ax.grid(False)
     left.imshow(values, cmap=theme.GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")

@@ -50,7 +50,7 @@ def draw_nudges(ctx):
     hidden = n["hidden"]
     rows = np.arange(len(hidden))[::-1].astype(float)  # neuron 0 at the top
     orange, blue, red = theme.OKABE_ITO["orange"], theme.OKABE_ITO["blue"], theme.OKABE_ITO["vermillion"]
-    fig, (diagram, bars) = plt.subplots(1, 2, figsize=theme.WIDE, layout="constrained", width_ratios=[1, 1.25])
+    fig, (diagram, bars) = plt.subplots(1, 2, figsize=theme.FULL, layout="constrained", width_ratios=[1, 1.25])
 
     diagram.axis("off")
     out_y = rows.mean()

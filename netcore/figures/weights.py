@@ -21,8 +21,8 @@ def draw_first_layer(ctx):
     weights = ctx.network.weights[0]  # (hidden, 784)
     side = int(math.isqrt(weights.shape[1]))
     count = len(weights)
-    rows, cols = _grid(count, theme.WIDE)
-    fig, axes = plt.subplots(rows, cols, figsize=theme.WIDE, squeeze=False)
+    rows, cols = _grid(count, theme.FULL)
+    fig, axes = plt.subplots(rows, cols, figsize=theme.FULL, squeeze=False)
     fig.subplots_adjust(left=0.01, right=0.84, bottom=0.01, top=0.94, wspace=0.08, hspace=0.22)
     low, high = theme.symmetric_limits(weights, percentile=99.5)
     image = None
