@@ -149,6 +149,10 @@ class PresentHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, CLIENT_FILES[name].read_bytes(), f"{kind}; charset=utf-8", head=head)
         elif path in ("/", "/index.html"):
             self._index(url.query, head)
+        elif path == "/favicon.ico" and deck_file(self.site.root, path) is None:
+            self.send_response(HTTPStatus.NO_CONTENT)  # browsers ask for it; a 404 would be console noise
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         else:
             self._static(path, head)
 
@@ -344,6 +348,8 @@ class PresentHandler(BaseHTTPRequestHandler):
         head_tags = (f"<script>window.DeckPresentConfig = {settings};</script>\n"
                      f'<link rel="stylesheet" href="{PREFIX}present.css">\n')
         page = _insert_before(page, "</head>", head_tags)
+        if not presenter:
+            page = _before_reveal_starts(page, PAGED_ON_PHONES)
         page = _insert_before(page, "</body>", f'<script src="{PREFIX}present.js"></script>\n')
         self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8", head=head)
 
@@ -398,6 +404,25 @@ class PresentHandler(BaseHTTPRequestHandler):
 
     def _json(self, status: HTTPStatus, value: dict[str, Any], retry_after: int | None = None) -> None:
         self._send(status, json.dumps(value).encode("utf-8"), "application/json", retry_after=retry_after)
+
+
+# reveal.js turns screens narrower than 435 px into a scrolling view whose position follows the
+# scroll (the last slide can never be current) and which rebuilds the slides when it switches
+# off, unmounting live demos. Phones keep the paged view: it has to be set before reveal.js starts.
+PAGED_ON_PHONES = """<script>(function () {
+  var start = Reveal.initialize;
+  Reveal.initialize = function (options) {
+    return start.call(Reveal, Object.assign({}, options, { scrollActivationWidth: null }));
+  };
+})();</script>
+"""
+
+
+def _before_reveal_starts(page: str, script: str) -> str:
+    """Put ``script`` just before the inline script that calls Reveal.initialize (if the page has one)."""
+    call = page.find("Reveal.initialize(")
+    tag = page.rfind("<script", 0, call) if call >= 0 else -1
+    return page[:tag] + script + page[tag:] if tag >= 0 else page
 
 
 def _insert_before(page: str, marker: str, text: str) -> str:

@@ -182,13 +182,20 @@
 
     var bar = el("div", { class: "present-bar", "data-role": "present-bar", "data-prevent-swipe": "" });
     var liveDot = el("span", { class: "present-live", "data-role": "live" }, "Live");
-    var backBtn = el("button", { type: "button", class: "present-back", "data-role": "back-to-live", hidden: "" }, "Back to live \u25b8");
+    var backBtn = el("button", { type: "button", class: "present-back", "data-role": "back-to-live", hidden: "" }, "Live \u25b8");
     var where = el("span", { class: "present-where", "data-role": "where" }, "Connecting\u2026");
     bar.appendChild(liveDot);
     bar.appendChild(backBtn);
     bar.appendChild(where);
     document.body.appendChild(bar);
     document.documentElement.classList.add("present-audience");
+
+    /** The number reveal.js shows for a position (vertical slides count too). */
+    function slideNumber(position) {
+      var section = R.getSlide(position.h, position.v);
+      var index = section ? R.getSlides().indexOf(section) : -1;
+      return index >= 0 ? String(index + 1) : String(position.h + 1);
+    }
 
     function go(position) {
       steering = true;
@@ -197,11 +204,11 @@
 
     function showMode() {
       bar.classList.toggle("present-following", following);
-      liveDot.textContent = following ? "Live" : "Looking back";
+      liveDot.textContent = following ? "Live" : "Earlier slide";
       if (following) backBtn.setAttribute("hidden", ""); else backBtn.removeAttribute("hidden");
       bar.setAttribute("data-mode", following ? "live" : "back");
-      var count = state ? " \u00b7 " + state.count + " digits sent" : "";
-      where.textContent = live ? "Slide " + (live.h + 1) + (live.v ? "." + (live.v + 1) : "") + count : "Waiting for the speaker";
+      var count = state && state.count ? " \u00b7 " + state.count + " drawn" : "";
+      where.textContent = live ? "Slide " + slideNumber(live) + count : "Waiting for the speaker";
       sheet.update();
     }
 
