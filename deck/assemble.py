@@ -48,27 +48,53 @@ def _bytecode_cache(cache_dir: Path) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
+SECTION_MARK = "\ue002{}\ue003"  # where each slide's section sits in the page's shell
+
+
+class Page:
+    """The assembled deck: each slide's ``<section>`` and the page around them.
+
+    Watch mode compares two builds' shells and sections: when only sections differ,
+    the open page swaps those in place instead of reloading."""
+
+    def __init__(self, shell: str, sections: list[str]):
+        self.shell = shell
+        self.sections = sections
+
+    @property
+    def html(self) -> str:
+        text = self.shell
+        for index, section in enumerate(self.sections):
+            text = text.replace(SECTION_MARK.format(index), section, 1)
+        return text
+
+
 def assemble(config: DeckConfig, slides: list[RenderedSlide], scripts: list[str], stylesheets: list[str],
-             cache_dir: Path | None = None) -> str:
-    """The deck's index.html: each slide through its layout, then the page around them."""
+             cache_dir: Path | None = None) -> Page:
+    """The deck's page: each slide through its layout, then the page around them."""
     env = page_environment(config.talk_dir.resolve(), cache_dir.resolve() if cache_dir else None)
     deck = config.metadata()
+    sections: list[str] = []
     stacks: list[list[Markup]] = []
     for slide in slides:
         layout = env.get_template(f"layouts/{slide.source.layout}.html")
-        section = Markup(layout.render(slide=slide, deck=deck, source=slide.source.where))
+        sections.append(layout.render(slide=slide, deck=deck, source=slide.source.where))
+        mark = Markup(SECTION_MARK.format(len(sections) - 1))
         if slide.source.v == 0:
-            stacks.append([section])
+            stacks.append([mark])
         else:
-            stacks[-1].append(section)
+            stacks[-1].append(mark)
     page = env.get_template("page.html")
-    return page.render(
+    shell = page.render(
         deck=deck,
         stacks=stacks,
         scripts=scripts,
         stylesheets=stylesheets,
         reveal_config=reveal_config(config),
     )
+    return Page(shell, sections)
+
+
 def reveal_config(config: DeckConfig) -> dict[str, Any]:
     """reveal.js settings; everything it loads comes from the output folder."""
     return {

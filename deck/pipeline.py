@@ -8,6 +8,7 @@ against the facts -> page assembled -> one atomic swap into the output folder.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import time
@@ -19,7 +20,7 @@ import yaml
 from markupsafe import Markup
 
 from deck import assets, compute, legibility
-from deck.assemble import assemble
+from deck.assemble import Page, assemble
 from deck.compute import Figure, Products, Work
 from deck.config import DeckConfig, load_sources
 from deck.errors import DeckError
@@ -61,6 +62,8 @@ class BuildResult:
     redrawn: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     legibility: "legibility.Report | None" = None  # what the back row cannot read (deck/legibility.py)
+    page: Page | None = None  # the assembled page, section by section (watch mode patches from it)
+    reuse: "_Reusable | None" = None  # what a slide-text edit can take over without running anything
 
     @property
     def trained(self) -> bool:
@@ -145,15 +148,87 @@ def build(
         page_scripts, stylesheets = _front_end(config, [demos[name] for name in used_demos], scripts if used_demos else [], stage)
         if has_math:
             stylesheets.insert(0, KATEX_CSS)
-        html = assemble(config, rendered, page_scripts, stylesheets, cache_dir)
-        (stage / "index.html").write_text(html, encoding="utf-8")
-        result = BuildResult(out_dir=out_dir, config=config, slides=rendered, figures=figures, facts=facts, notes=notes, redrawn=redrawn)
+        page = assemble(config, rendered, page_scripts, stylesheets, cache_dir)
+        (stage / "index.html").write_text(page.html, encoding="utf-8")
+        reuse = _Reusable(uses, demos, stills, page_scripts, stylesheets, frozenset(m.target for m in renderer.media.values()), has_math, cache_dir)
+        result = BuildResult(out_dir=out_dir, config=config, slides=rendered, figures=figures, facts=facts, notes=notes,
+                             redrawn=redrawn, page=page, reuse=reuse)
         result.legibility = legibility.check(stage, result, cache_dir)
         if before_swap is not None:
             before_swap(stage, result)
         timings["write"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     result.timings = timings
+    return result
+
+
+@dataclass(frozen=True)
+class _Reusable:
+    """The parts of a build a slide-text edit leaves as they were."""
+
+    uses: Uses
+    demos: dict[str, Demo]
+    stills: dict[str, Figure]
+    scripts: list[str]
+    stylesheets: list[str]
+    media: frozenset[str]
+    has_math: bool
+    cache_dir: Path
+
+
+def refresh(previous: BuildResult, changed: set[Path]) -> BuildResult | None:
+    """Rebuild after edits to slide files only, re-rendering just those files' slides.
+
+    Everything else comes from ``previous``: facts, figures, demos and the files in the
+    output, which stay as they are; only ``index.html`` is replaced (atomically). Returns
+    None when the edit needs a full build: other files changed, a slide now uses a
+    figure, demo or image the last build did not ship, or math appears for the first time."""
+    started = time.perf_counter()
+    reuse = previous.reuse
+    config = previous.config
+    slide_files = {path.resolve() for path in config.slide_files}
+    changed = {path.resolve() for path in changed}
+    if reuse is None or previous.page is None or not changed or not changed <= slide_files or not all(p.is_file() for p in changed):
+        return None
+    fresh_config, slides = load_sources(config.path)
+    if [p.resolve() for p in fresh_config.slide_files] != [p.resolve() for p in config.slide_files]:
+        return None
+    uses = uses_of(slides)
+    if not (uses.figures <= reuse.uses.figures and uses.demos <= reuse.uses.demos):
+        return None
+    renderer = SlideRenderer(config, previous.facts, previous.figures, reuse.demos, reuse.stills,
+                             known_figures=lambda: _all_figure_names(config, previous.figures))
+    kept: dict[tuple[Path, int], RenderedSlide] = {}
+    counts: dict[Path, int] = {}
+    for old in previous.slides:
+        file = old.source.file.resolve()
+        kept[(file, counts.get(file, 0))] = old
+        counts[file] = counts.get(file, 0) + 1
+    rendered: list[RenderedSlide] = []
+    fresh: list[RenderedSlide] = []
+    counts = {}
+    for slide in slides:
+        file = slide.file.resolve()
+        position = counts.get(file, 0)
+        counts[file] = position + 1
+        if file in changed or (file, position) not in kept:
+            fresh.append(renderer.render(slide))
+            rendered.append(fresh[-1])
+        else:
+            rendered.append(kept[(file, position)])
+    _check_unique_ids(rendered)
+    if _typeset_math(fresh, reuse.cache_dir) and not reuse.has_math:
+        return None
+    if not {m.target for m in renderer.media.values()} <= reuse.media:
+        return None
+    page = assemble(config, rendered, reuse.scripts, reuse.stylesheets, reuse.cache_dir)
+    index = previous.out_dir / "index.html"
+    partial = index.with_name(".index.html.partial")
+    partial.write_text(page.html, encoding="utf-8")
+    os.replace(partial, index)
+    result = BuildResult(out_dir=previous.out_dir, config=config, slides=rendered, figures=previous.figures, facts=previous.facts,
+                         notes=["slides refreshed in place"], page=page, reuse=reuse)
+    result.timings = {"total": time.perf_counter() - started}
     return result
 
 

@@ -55,15 +55,21 @@ class LiveState:
         self._changed = threading.Condition()
         self.build = 0
         self.error: str | None = None
+        self.patch: dict[str, Any] | None = None
         self.version = 0
         self.stopping = False
 
     def snapshot(self) -> tuple[int, dict[str, Any]]:
         with self._changed:
-            return self.version, {"build": self.build, "error": self.error}
+            state: dict[str, Any] = {"build": self.build, "error": self.error}
+            if self.patch is not None:
+                state["patch"] = self.patch
+            return self.version, state
 
-    def built(self) -> None:
+    def built(self, patch: dict[str, Any] | None = None) -> None:
+        """A new build is out; ``patch`` (slides changed since the last one) lets open pages update in place."""
         with self._changed:
+            self.patch = None if patch is None else {"from": self.build, **patch}
             self.build += 1
             self.error = None
             self.version += 1

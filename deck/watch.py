@@ -4,15 +4,20 @@ Builds once, serves the output folder on localhost, and rebuilds whenever a
 file under the slides folder (slide files, deck.yaml, images) or ``templates/``
 changes. File events come from the ``watchdog`` library (inotify on Linux),
 never from polling. Bursts of events from one save are merged (debounced)
-into one rebuild. The pipeline already makes a rebuild cheap: the network and
-figures come from netcore's cache unless their inputs changed, and the output
-folder is swapped atomically, so a broken edit leaves the last good deck up
-while its one-line error goes to the terminal and to the open page.
+into one rebuild; a file closed after writing ends the wait at once. An edit to slide text re-renders only that file's slides
+(``pipeline.refresh``) and the open page swaps the changed slides in place, so
+the current slide, its fragment and every demo's state survive; anything else
+(deck.yaml, a template, the theme, a figure script, a computation) gets a full
+build, and the page reloads only if the page around the slides or a file
+beside it changed. A broken edit leaves the last good deck up while its
+one-line error goes to the terminal and to the open page.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
 import signal
 import sys
 import threading
@@ -25,11 +30,12 @@ from watchdog.observers import Observer
 
 from deck.errors import DeckError, display_path
 from deck.paths import TEMPLATES_DIR
-from deck.pipeline import BuildResult, build
+from deck.pipeline import BuildResult, build, refresh
 from deck.serve import LiveServer
 
 DEBOUNCE_SECONDS = 0.08  # quiet time that ends a burst of events from one save
-_EVENT_TYPES = {"created", "modified", "moved", "deleted"}
+SETTLE_SECONDS = 0.005  # after a file written is closed, the save is done: wait only for its siblings
+_EVENT_TYPES = {"created", "modified", "moved", "deleted", "closed"}
 _EDITOR_LITTER = ("~", ".swp", ".swx", ".tmp", ".part", ".partial")
 
 
@@ -40,6 +46,7 @@ class ChangeCollector(FileSystemEventHandler):
         self.roots = [path.resolve() for path in roots]
         self.ignore = [path.resolve() for path in ignore]
         self.changed: set[Path] = set()
+        self.settled = False  # the last event ended a save (no more writes to come)
         self.event = threading.Event()
         self._lock = threading.Lock()
 
@@ -51,6 +58,8 @@ class ChangeCollector(FileSystemEventHandler):
         if relevant:
             with self._lock:
                 self.changed.update(relevant)
+                if event.event_type in ("closed", "moved"):  # written and closed, or renamed into place
+                    self.settled = True
             self.event.set()
 
     def relevant(self, path: Path) -> bool:
@@ -66,11 +75,12 @@ class ChangeCollector(FileSystemEventHandler):
                 return False  # inside a hidden folder: a build's staging copy, .git, an editor's backups
         return not any(resolved == root or root in resolved.parents for root in self.ignore)
 
-    def take(self) -> set[Path]:
+    def take(self) -> tuple[set[Path], bool]:
         with self._lock:
             changed, self.changed = self.changed, set()
-        self.event.clear()
-        return changed
+            settled, self.settled = self.settled, False
+            self.event.clear()
+        return changed, settled
 
 
 def wait_for_quiet(collector: ChangeCollector, debounce: float = DEBOUNCE_SECONDS) -> set[Path]:
@@ -79,8 +89,9 @@ def wait_for_quiet(collector: ChangeCollector, debounce: float = DEBOUNCE_SECOND
         pass
     changed: set[Path] = set()
     while True:
-        changed |= collector.take()
-        if not collector.event.wait(debounce):
+        more, settled = collector.take()
+        changed |= more
+        if not collector.event.wait(SETTLE_SECONDS if settled else debounce):
             return changed
 
 
@@ -91,27 +102,39 @@ class Session:
         self.args = args
         self.server = server
         self.last: BuildResult | None = None
+        self.files: dict[str, str] = {}  # the output's files besides index.html, by digest
+        self.pending: set[Path] = set()  # files changed since the last good build
 
-    def rebuild(self, reason: str = "") -> bool:
+    def rebuild(self, reason: str = "", changed: set[Path] | None = None) -> bool:
         started = time.perf_counter()
+        if changed is not None:
+            changed = self.pending = self.pending | changed  # a file still broken since the last good build counts too
         try:
-            result = build(
-                self.args.config,
-                self.args.out,
-                cache_dir=self.args.cache,
-                use_cache=not (self.args.no_cache and self.last is None),
-                progress=not self.args.quiet,
-            )
+            result = refresh(self.last, changed) if self.last is not None and changed else None
+            in_place = result is not None
+            if result is None:
+                result = build(
+                    self.args.config,
+                    self.args.out,
+                    cache_dir=self.args.cache,
+                    use_cache=not (self.args.no_cache and self.last is None),
+                    progress=not self.args.quiet,
+                )
         except DeckError as exc:
             self._failed(exc.one_line())
             return False
         except Exception as exc:  # a bug of ours: keep serving the last good deck
             self._failed(f"build.py: internal error: {type(exc).__name__}: {exc}")
             return False
-        self.last = result
-        self.server.state.built()
+        previous, self.last = self.last, result
+        self.pending = set()
+        files = self.files if in_place else output_files(Path(self.args.out))
+        patch = slide_patch(previous, result) if previous is not None and files == self.files else None
+        self.files = files
+        self.server.state.built(patch)
         if not self.args.quiet:
-            print(self.describe(result, time.perf_counter() - started, reason), flush=True)
+            how = "" if previous is None else f", {len(patch['slides'])} slide(s) updated in place" if patch is not None else ", page reloaded"
+            print(self.describe(result, time.perf_counter() - started, reason) + how, flush=True)
         return True
 
     def _failed(self, line: str) -> None:
@@ -120,6 +143,9 @@ class Session:
 
     @staticmethod
     def describe(result: BuildResult, seconds: float, reason: str) -> str:
+        if "slides refreshed in place" in result.notes:
+            why = f" after {reason}" if reason else ""
+            return f"[{time.strftime('%H:%M:%S')}] rendered the changed slides in {seconds:.3f} s{why} (network from cache, no figure redrawn)"
         network = "network trained" if result.trained else "network from cache"
         figures = f"{len(result.redrawn)} figure(s) redrawn" if result.redrawn else "no figure redrawn"
         why = f" after {reason}" if reason else ""
@@ -155,7 +181,7 @@ def main(args: argparse.Namespace) -> int:
         while True:
             changed = wait_for_quiet(collector)
             names = sorted({display_path(p) for p in changed if p.exists()}) or ["a deletion"]
-            session.rebuild(", ".join(names[:3]) + (" ..." if len(names) > 3 else ""))
+            session.rebuild(", ".join(names[:3]) + (" ..." if len(names) > 3 else ""), changed)
     except KeyboardInterrupt:
         print(f"\nStopped watching; the last good deck is in {display_path(Path(args.out))}/", flush=True)
         return 0
@@ -163,6 +189,31 @@ def main(args: argparse.Namespace) -> int:
         observer.stop()
         server.stop()
         observer.join(timeout=5)
+
+
+def slide_patch(old: BuildResult, new: BuildResult) -> dict | None:
+    """The slides that differ between two builds, or None when the page around them changed too."""
+    if old.page is None or new.page is None or old.page.shell != new.page.shell or len(old.page.sections) != len(new.page.sections):
+        return None
+    changed = [
+        {"index": index, "html": section}
+        for index, (before, section) in enumerate(zip(old.page.sections, new.page.sections))
+        if before != section
+    ]
+    return {"count": len(new.page.sections), "slides": changed}
+
+
+def output_files(out_dir: Path) -> dict[str, str]:
+    """A digest of every file the page loads besides index.html: if one changed, the page reloads."""
+    digests: dict[str, str] = {}
+    for folder, _, names in os.walk(out_dir):
+        for name in names:
+            path = Path(folder) / name
+            relative = path.relative_to(out_dir).as_posix()
+            if relative == "index.html" or name.startswith("."):
+                continue
+            digests[relative] = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    return digests
 
 
 def _interrupt(signum: int, frame: object) -> None:

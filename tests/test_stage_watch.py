@@ -165,3 +165,42 @@ def test_dev_server_serves_the_built_files_uncached(watching: WatchProcess) -> N
     with pytest.raises(urllib.error.HTTPError) as not_modified:
         urllib.request.urlopen(request)
     assert not_modified.value.code == 304
+
+
+def test_a_text_edit_updates_slides_in_place_keeping_the_page_and_the_demos(browser, watching: WatchProcess) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(watching.url)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.DeckLive && window.Demos && Demos.get('neuron')")
+        demo_slide = page.evaluate("() => Reveal.getIndices(document.querySelector('[data-demo=neuron]').closest('section')).h")
+        page.evaluate(f"() => {{ window.__notReloaded = true; Reveal.slide({demo_slide}); }}")
+        bias = page.locator("[data-demo=neuron] input[data-role=b]")
+        bias.evaluate("el => { el.value = '2.5'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+        output_before = page.locator("[data-demo=neuron] [data-role=output]").text_content()
+
+        # The demo's own slide is edited: its title changes, the running demo stays.
+        watching.edit("figures.md", "## Try a neuron", "## Try a neuron, edited")
+        wait_until(page, CURRENT + ".textContent.includes('Try a neuron, edited')", log=watching.lines)
+        assert page.evaluate("() => window.__notReloaded === true")
+        assert page.evaluate("() => window.DeckLive.patched") == 1
+        assert page.evaluate("() => Reveal.getIndices().h") == demo_slide
+        assert bias.input_value() == "2.5"
+        assert page.locator("[data-demo=neuron] [data-role=output]").text_content() == output_before
+        assert "1 slide(s) updated in place" in watching.wait_for_line("rendered")
+
+        # Another file's slide: patched too, still no reload; the demo is untouched.
+        watching.edit("basics.md", "## Points that appear one by one", "## Points edited in place")
+        wait_until(page, "() => document.querySelector('.reveal .slides').textContent.includes('Points edited in place')", log=watching.lines)
+        assert page.evaluate("() => window.__notReloaded === true && window.DeckLive.patched === 2")
+        assert bias.input_value() == "2.5"
+
+        # A change to deck.yaml needs the whole page: it reloads, on the same slide.
+        watching.edit("deck.yaml", "title:", "title: Reloaded")
+        wait_until(page, "() => window.__notReloaded === undefined && window.Reveal && Reveal.isReady() && DeckLive.build === 4", 10, watching.lines)
+        assert page.evaluate("() => Reveal.getIndices().h") == demo_slide
+        assert errors == []
+    finally:
+        context.close()

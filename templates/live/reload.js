@@ -1,7 +1,9 @@
 /*
- * Live reload for `build.py --watch`: the dev server adds this script to the page it
- * serves (never to a built deck). It reloads on a new build, keeping the slide, and
- * shows a failed build's one-line error over the last good deck until a fix clears it.
+ * Live updates for `build.py --watch`: the dev server adds this script to the page it
+ * serves (never to a built deck). When only slides changed, the new build's sections are
+ * swapped in place: the slide, its fragment, every other slide's DOM and every demo whose
+ * options did not change are kept as they are. Anything else reloads the page on the same
+ * slide. A failed build's one-line error shows over the last good deck until a fix clears it.
  */
 (function () {
   "use strict";
@@ -39,13 +41,53 @@
     window.history.replaceState(null, "", window.location.pathname + window.location.search + hash);
   }
 
+  /* A demo keeps running across an edit of its slide when the build rendered it the same way. */
+  function keepDemos(old, fresh) {
+    var before = old.querySelectorAll("[data-demo]"), after = fresh.querySelectorAll("[data-demo]");
+    for (var i = 0; i < after.length && i < before.length; i++) {
+      var same = before[i].getAttribute("data-demo") === after[i].getAttribute("data-demo") &&
+        before[i].getAttribute("data-options") === after[i].getAttribute("data-options");
+      if (same) after[i].replaceWith(before[i]);
+    }
+  }
+
+  /* Swap the changed slides in; false when the page cannot follow (then it reloads). */
+  function patch(update) {
+    if (!window.Reveal || !Reveal.isReady || !Reveal.isReady()) return false;
+    var slides = document.querySelectorAll(".reveal .slides section:not(.stack)");  // the build's order
+    if (slides.length !== update.count) return false;
+    var at = Reveal.getIndices();
+    var highlight = Reveal.getPlugin && Reveal.getPlugin("highlight");
+    update.slides.forEach(function (change) {
+      var old = slides[change.index], holder = document.createElement("div");
+      holder.innerHTML = change.html;
+      var fresh = holder.firstElementChild;
+      if (!old || !fresh) return;
+      keepDemos(old, fresh);
+      old.replaceWith(fresh);
+      if (highlight && highlight.highlightBlock) {
+        fresh.querySelectorAll("pre code").forEach(function (block) { highlight.highlightBlock(block); });
+      }
+    });
+    Reveal.sync();
+    Reveal.slide(at.h, at.v, at.f);
+    if (window.Demos && Demos.mountAll) Demos.mountAll(document);
+    return true;
+  }
+
   var events = new EventSource("/__deck__/events");
   events.addEventListener("state", function (event) {
     var state = JSON.parse(event.data);
     if (state.build !== loaded) {
-      keepPosition();
-      window.location.reload();
-      return;
+      var inPlace = state.patch && state.patch.from === loaded && patch(state.patch);
+      if (!inPlace) {
+        keepPosition();
+        window.location.reload();
+        return;
+      }
+      loaded = state.build;
+      window.DeckLive.build = loaded;
+      window.DeckLive.patched += 1;
     }
     if (state.error) {
       show(state.error);
@@ -53,5 +95,5 @@
       hide();
     }
   });
-  window.DeckLive = { build: loaded, events: events };
+  window.DeckLive = { build: loaded, events: events, patched: 0 };
 })();
