@@ -1,7 +1,8 @@
 """Talk-specific facts (a `facts_*.py` module: netcore.facts merges in what `compute` returns).
 
 The slides quote these instead of typed numbers: what the network answers for
-pure noise, its most common confusion, and how the parameters split by layer.
+pure noise, its most common confusion, how the parameters split by layer, the
+best validation epoch and what one gradient costs by backpropagation or by nudging.
 The noise image lives here so the fact and the talk-noise-output figure agree.
 """
 
@@ -39,6 +40,30 @@ def misclassified(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
     return np.flatnonzero(labels != predictions)
 
 
+def best_validation_epoch(history: list[dict]) -> int | None:
+    """Trained epoch with the lowest validation cost (the first on ties); None without validation."""
+    validated = [h for h in history if h["epoch"] > 0 and h.get("validation_cost") is not None]
+    return int(min(validated, key=lambda h: h["validation_cost"])["epoch"]) if validated else None
+
+
+def multiplications(network) -> tuple[int, int]:
+    """Multiplications per example of (forward pass, backward pass), counting the matrix products.
+
+    Forward: one per weight. Backward: one per weight for the weight gradients, and one per
+    weight of every layer but the first to carry delta back (the pixels need no delta).
+    """
+    forward = sum(int(w.size) for w in network.weights)
+    return forward, forward + sum(int(w.size) for w in network.weights[1:])
+
+
+def backprop_speedup(network) -> int:
+    """How many times less work one gradient costs by backpropagation than by nudging each
+    parameter (one forward pass per parameter plus the unnudged one), to the nearest hundred."""
+    forward, backward = multiplications(network)
+    ratio = (network.parameter_count + 1) * forward / (forward + backward)
+    return int(round(ratio, -2))
+
+
 def compute(ctx) -> dict[str, Any]:
     net = ctx.network
     labels, predictions = ctx.test_labels, ctx.test_predictions
@@ -49,7 +74,14 @@ def compute(ctx) -> dict[str, Any]:
     np.fill_diagonal(off, 0)
     true_digit, predicted_digit = np.unravel_index(int(off.argmax()), off.shape)  # first maximum: deterministic
     history = ctx.history
+    forward, backward = multiplications(net)
     return {
+        "talk_mnist_train_images": int(ctx.model.train_size + ctx.model.validation_size),
+        "talk_best_validation_epoch": best_validation_epoch(history),
+        "talk_forward_multiplies": forward,
+        "talk_backward_multiplies": backward,
+        "talk_finite_difference_passes": int(net.parameter_count + 1),
+        "talk_backprop_speedup": backprop_speedup(net),
         "talk_noise_guess": guess,
         "talk_noise_confidence": float(outputs[guess]),
         "talk_noise_confidence_percent": f"{outputs[guess] * 100:.0f}%",

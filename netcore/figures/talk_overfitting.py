@@ -7,13 +7,8 @@ because it is only looked at once, at the end.
 
 from __future__ import annotations
 
+from netcore.facts_talk import best_validation_epoch  # the same epoch the slides quote
 from netcore.figures.registry import FigureSpec, register
-
-
-def best_validation_epoch(history: list[dict]) -> int:
-    """Epoch (1-based) with the lowest validation cost; the first one on ties."""
-    trained = [h for h in history if h["epoch"] > 0 and h["validation_cost"] is not None]
-    return min(trained, key=lambda h: h["validation_cost"])["epoch"] if trained else 0
 
 
 def draw_overfitting(ctx):
@@ -40,7 +35,7 @@ def draw_overfitting(ctx):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"average {ctx.config.cost.replace('_', '-')} cost")
-    ax.legend(loc="upper right", frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.1, 1.0), frameon=False)  # clear of the best-epoch line on the right
     return fig
 
 
