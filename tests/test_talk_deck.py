@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from deck.markup import plain_words
+from deck.pacing import pace_slides
 from deck.pipeline import DEFAULT_CONFIG, BuildResult, build
 from netcore.figures import registry
 
@@ -45,7 +46,7 @@ def where(slide) -> str:
 
 
 def test_slide_count_fits_a_thirty_minute_slot(talk):
-    assert 35 <= len(talk.slides) <= 45, len(talk.slides)
+    assert 38 <= len(talk.slides) <= 45, len(talk.slides)
 
 
 def test_every_slide_has_notes_of_40_to_150_words(talk):
@@ -61,9 +62,13 @@ def test_notes_are_full_sentences(talk):
         assert text[0].isupper() and text[-1] in ".!?", where(slide)
 
 
-def test_notes_fill_about_thirty_minutes(talk):
-    minutes = sum(len(words(s.notes)) for s in talk.slides) / talk.config.words_per_minute
-    assert 24 <= minutes <= talk.config.target_minutes, minutes  # demos need the remaining minutes
+def test_the_estimate_leaves_room_for_questions(talk):
+    """Issue 14: live demos take 1.5 minutes each, and the estimate lands 2-4 minutes under a 30-minute slot."""
+    assert talk.config.target_minutes == 30
+    assert talk.config.demo_minutes >= 1.5
+    paced = pace_slides([s.source for s in talk.slides], talk.config.words_per_minute, talk.config.demo_minutes)
+    minutes = sum(p.seconds for p in paced) / 60
+    assert 26 <= minutes <= 28, minutes
 
 
 def test_on_slide_text_stays_within_the_projector_budget(talk):
@@ -71,15 +76,18 @@ def test_on_slide_text_stays_within_the_projector_budget(talk):
     assert not bad, bad
 
 
-def test_each_section_starts_with_a_section_slide(talk):
+def test_section_dividers_open_the_parts_of_the_talk(talk):
+    """The title opens the talk; a section divider only ever opens a slide file (a part of the talk)."""
     files = talk.config.slide_files
-    assert len(files) == 14  # one section per scope point of the talk issue
+    assert len(files) == 14
     firsts = {}
     for slide in talk.slides:
         firsts.setdefault(slide.source.file, slide)
     assert firsts[files[0]].source.layout == "title"
-    layouts = [firsts[f].source.layout for f in files[1:]]
-    assert layouts == ["section"] * (len(files) - 1)
+    dividers = [s for s in talk.slides if s.source.layout == "section"]
+    assert len(dividers) >= 3
+    for slide in dividers:
+        assert firsts[slide.source.file] is slide, where(slide)
 
 
 def test_title_slide_shows_speaker_event_and_date_from_deck_yaml(talk):
@@ -101,7 +109,7 @@ def test_every_figure_reference_has_alt_text(talk):
 def test_every_talk_figure_is_placed_large_on_its_own_slide(talk):
     placed = {name: s for s in talk.slides for name in s.figures}
     assert set(TALK_FIGURES) <= set(placed), set(TALK_FIGURES) - set(placed)
-    assert len(TALK_FIGURES) == 9
+    assert len(TALK_FIGURES) == 11
     for name in TALK_FIGURES:
         slide = placed[name]
         assert slide.source.layout in ("figure", "full-bleed"), where(slide)
@@ -172,3 +180,100 @@ def test_closing_slide_credits_mnist_and_the_sources(talk):
     credits = text_of(talk.slides[-1].content)
     for name in ("LeCun", "Cortes", "Burges", "CC BY-SA 3.0", "3Blue1Brown", "Nielsen"):
         assert name in credits, name
+
+
+def source_of(talk, name: str) -> str:
+    return " ".join(s.source.body + "\n" + s.source.notes for s in talk.slides if s.source.file.name == name)
+
+
+def test_backprop_intuition_is_the_nudges_picture_and_overfitting_has_its_slide(talk):
+    placed = {name: s for s in talk.slides for name in s.figures}
+    assert placed["talk-backprop-nudges"].source.file.name == "09-backprop-intuition.md"
+    assert placed["talk-overfitting"].source.file.name == "12-learned.md"
+    assert "net.talk_best_validation_epoch" in placed["talk-overfitting"].source.notes
+
+
+def test_the_general_backpropagation_equations_are_on_the_slides(talk):
+    calculus = re.sub(r"\s+", "", source_of(talk, "11-calculus.md"))
+    for formula in (
+        r"\delta^{(l)}=\frac{\partialC_x}{\partialz^{(l)}}",
+        r"\frac{\partialC_x}{\partialW^{(l)}}=\delta^{(l)}\left(a^{(l-1)}\right)^{\mathsf{T}}",
+        r"\frac{\partialC_x}{\partialb^{(l)}}=\delta^{(l)}",
+        r"\delta^{(L)}=a^{(L)}-y",
+        r"\delta^{(l)}=\left(\left(W^{(l+1)}\right)^{\mathsf{T}}\delta^{(l+1)}\right)\odotf'\left(z^{(l)}\right)",
+        r"f'(z)=\mathbf{1}[z>0]",
+        r"\sigma'(z)\le\frac{1}{4}",
+    ):
+        assert formula in calculus, formula
+
+
+def test_the_cost_really_minimised_is_written_down_from_the_config(talk):
+    cost = source_of(talk, "07-cost.md")
+    for fact in ("net.weight_decay", "net.learning_rate", "net.lr_decay", "net.output_activation", "net.cost_text"):
+        assert fact in cost, fact
+    assert r"-\ln a^{(L)}_{\text{correct}}" in cost and r"\eta_t = \eta_0 \, \gamma^{t}" in cost
+    shown = " ".join(text_of(s.content) for s in talk.slides if s.source.file.name == "07-cost.md")
+    f = talk.facts
+    for value in (f["weight_decay"], f["learning_rate"], f["lr_decay"]):
+        assert str(value) in shown, value
+
+
+def test_the_numbers_the_issue_names_come_from_facts(talk):
+    f = talk.facts
+    sources = {p.name: JINJA.sub(" ", p.read_text(encoding="utf-8")) for p in Path(DEFAULT_CONFIG).parent.glob("*.md")}
+    typed = [(name, v) for name, raw in sources.items()
+             for v in ("60,000", "60000", "50,000", "50000", "13,002", "13002", "13,003", "0.001", "0.9", "0.2")
+             if v in raw]
+    assert not typed, typed
+    everything = " ".join(text_of(s.content) + " " + text_of(s.notes) for s in talk.slides)
+    for value in (f["talk_mnist_train_images"], f["validation_size"], f["train_size"], f["parameter_count"],
+                  f["talk_finite_difference_passes"], f["talk_backprop_speedup"], f["talk_forward_multiplies"]):
+        assert f"{value:,}" in everything, value
+    assert f["talk_mnist_train_images"] == f["train_size"] + f["validation_size"]
+
+
+def test_backprop_is_shown_to_be_cheap_with_the_real_counts(talk):
+    slide = next(s for s in talk.slides if "Why backpropagation is cheap" in text_of(s.content))
+    shown = text_of(slide.content)
+    f = talk.facts
+    assert f"{f['talk_forward_multiplies']:,}" in shown and f"{f['talk_backward_multiplies']:,}" in shown
+    assert f["talk_backward_multiplies"] < 1.1 * f["talk_forward_multiplies"]  # "about one forward pass"
+    assert f"{f['talk_finite_difference_passes']:,}" in shown
+
+
+def test_the_numpy_slide_steps_through_its_code(talk):
+    slide = next(s for s in talk.slides if "numpy" in text_of(s.content))
+    html_text = str(slide.content)
+    assert re.search(r'<code[^>]*class="[^"]*language-python[^"]*"[^>]*data-line-numbers="[0-9-]+(\|[0-9-]+)+"', html_text) or \
+        re.search(r'<code[^>]*data-line-numbers="[0-9-]+(\|[0-9-]+)+"[^>]*class="[^"]*language-python', html_text), html_text[:300]
+
+
+def test_activations_are_only_bounded_where_that_is_true(talk):
+    """Only pixels (inputs) and the sigmoid run from 0 to 1; our hidden ReLU neurons have no ceiling."""
+    bounded = re.compile(r"\b(between|from) (0|zero)\b.{0,40}?\b(and|to) (1|one)\b", re.I)
+    for slide in talk.slides:
+        for text in (slide.source.body, slide.source.notes):
+            for sentence in re.split(r"(?<=[.!?])\s+", text):
+                if bounded.search(sentence):
+                    assert re.search(r"sigmoid|sigma|pixel|brightness|input|classic|probabilit", sentence, re.I), \
+                        f"{where(slide)}: {sentence}"
+
+
+def test_earlier_misstatements_are_gone(talk):
+    sources = " ".join(s.source.body + " " + s.source.notes for s in talk.slides)
+    assert "C_0" not in sources  # one name, C_x, for the cost of one example
+    assert not re.search(r"smooth cost|cost must be smooth", sources, re.I)  # ReLU's cost has kinks
+    assert "local minimum that does the job" not in sources
+    sgd = source_of(talk, "10-sgd.md")
+    assert "net.talk_mnist_train_images" in sgd and "net.validation_size" in sgd  # 60,000 = trained on + held out
+    spoken = " ".join(text_of(s.notes) for s in talk.slides)
+    assert not re.search(r"\brelu\b|\bw j k\b|cross_entropy", spoken), "notes must read aloud as words"
+
+
+def test_the_map_of_machine_learning_separates_signals_from_methods(talk):
+    slide = next(s for s in talk.slides if "map of machine learning" in text_of(s.content).lower())
+    left, right = str(slide.source.body).split("|||")
+    for kind in ("supervised", "unsupervised", "self-supervised", "reinforcement"):
+        assert re.search(rf"(?<![-\w]){kind}", left), kind
+    assert "k-means" in right and "neural networks" in right
+    assert "classification" not in right and "clustering" not in right  # tasks are not methods
