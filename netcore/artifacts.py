@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import importlib.metadata
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
+
+import numpy as np
 
 from netcore import cache as cache_mod
 from netcore import data
@@ -21,6 +24,7 @@ from netcore.model import META_FILE, WEIGHTS_FILE, TrainedModel
 
 FACTS_FILE = "facts.json"
 CHECKSUM_MEMO = "data-checksums.json"  # {path: [size, mtime_ns, sha256]}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -67,22 +71,43 @@ class _Build:
         if self._ctx is not None:
             self._ctx.facts = facts
 
-    def lookup(self, kind: str, key: str) -> cache_mod.Entry | None:
-        return self.cache.get(kind, key) if self.use_cache else None
+    def lookup(self, kind: str, key: str, reader: Callable[[cache_mod.Entry], T]) -> T | None:
+        """What ``reader`` makes of the cached entry; None on a miss or an entry it cannot use."""
+        return self.cache.load(kind, key, reader) if self.use_cache else None
 
     @property
     def model(self) -> TrainedModel:
         if self._model is None:
-            entry = self.lookup("models", self.model_key)
-            if entry is not None:
-                self._model = TrainedModel.from_files(entry.read(WEIGHTS_FILE), entry.read(META_FILE))
-            else:
-                self._model = self._train()
+            self._model = self.lookup("models", self.model_key, self._read_model) or self._train()
         return self._model
+
+    def _read_model(self, entry: cache_mod.Entry) -> TrainedModel:
+        model = TrainedModel.from_files(entry.read(WEIGHTS_FILE), entry.read(META_FILE))
+        if model.config.digest() != self.cfg.digest():
+            raise ValueError("the cached model was trained with other settings")
+        for snapshot in model.snapshots:
+            for l, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases)):
+                shape = (self.cfg.layers[l + 1], self.cfg.layers[l])
+                if w.shape != shape or b.shape != shape[:1] or w.dtype != np.float64 or b.dtype != np.float64:
+                    raise ValueError(f"layer {l} of the cached model has the wrong shape")
+        if len(model.history) != self.cfg.epochs + 1 or not all(_is_record(r) for r in model.history):
+            raise ValueError("the cached model's history is not one record per epoch")
+        if model.data_checksums != self.checksums:
+            raise ValueError("the cached model was trained on other data")
+        sizes = (model.train_size, model.validation_size, model.test_size, model.train_seconds)
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in sizes):
+            raise ValueError("the cached model's sizes are not numbers")
+        return model
 
     def _train(self) -> TrainedModel:
         from netcore import training
+        from netcore.config import describe_seconds, estimate
 
+        if self.progress:
+            guess = estimate(self.cfg)
+            shape = "-".join(map(str, self.cfg.layers))
+            print(f"netcore: about {describe_seconds(guess.seconds)} to train {shape} for {self.cfg.epochs} epochs "
+                  f"({guess.steps:,} steps)", file=sys.stderr, flush=True)
         dataset = data.load(self.cfg.data_dir, self.cfg.validation_size, verified=True)
         result = training.train(self.cfg, dataset, progress=self.progress)
         sizes = (len(dataset.train_images), len(dataset.validation_images), len(dataset.test_images))
@@ -109,6 +134,19 @@ class _Build:
         return self._ctx
 
 
+RECORD_KEYS = frozenset({"epoch", "learning_rate", "train_cost", "train_accuracy", "validation_cost",
+                         "validation_accuracy", "test_cost", "test_accuracy", "seconds", "elapsed"})
+
+
+def _is_record(record: Any) -> bool:
+    """One epoch's record as training.train writes it: those keys, each a number or None."""
+    return (
+        isinstance(record, dict) and set(record) == RECORD_KEYS
+        and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in record.values())
+        and isinstance(record["epoch"], int) and record["train_cost"] is not None and record["test_accuracy"] is not None
+    )
+
+
 def _copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
@@ -120,12 +158,34 @@ def _facts(build: _Build) -> dict[str, Any]:
     from netcore import facts
 
     key = cache_mod.key_of("facts", build.model_key, cache_mod.source_digest(*facts.source_files()))
-    entry = build.lookup("facts", key)
-    if entry is not None:
-        return json.loads(entry.read(FACTS_FILE))
+    cached = build.lookup("facts", key, _read_facts)
+    if cached is not None:
+        return cached
     values = facts.compute(build.ctx)
     build.cache.put("facts", key, {FACTS_FILE: json.dumps(values, sort_keys=True).encode()}, {})
     return values
+
+
+def _read_facts(entry: cache_mod.Entry) -> dict[str, Any]:
+    import json
+
+    values = json.loads(entry.read(FACTS_FILE))
+    if not isinstance(values, dict) or not all(isinstance(name, str) for name in values):
+        raise ValueError("cached facts are not a mapping of names")
+    return values
+
+
+def _figure_reader(filename: str) -> Callable[[cache_mod.Entry], cache_mod.Entry]:
+    def read(entry: cache_mod.Entry) -> cache_mod.Entry:
+        width, height = entry.meta["width"], entry.meta["height"]
+        for value in (width, height):
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 100_000:
+                raise ValueError(f"cached figure size {value!r}")
+        if not entry.path(filename).is_file():
+            raise ValueError(f"cached figure {filename} is missing")
+        return entry
+
+    return read
 
 
 def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None) -> tuple[dict[str, Figure], list[str]]:
@@ -139,7 +199,7 @@ def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None) -> tup
             "figure", build.model_key, spec.name, spec.format, mpl_version,
             cache_mod.source_digest(*spec.source_files),
         )
-        entry = build.lookup("figures", key)
+        entry = build.lookup("figures", key, _figure_reader(spec.filename))
         if entry is None:
             from netcore.figures import theme
 
@@ -158,9 +218,10 @@ def _exports(build: _Build, out_dir: Path) -> list[str]:
     from netcore import export
 
     key = cache_mod.key_of("export", build.model_key, cache_mod.source_digest(*export.source_files()))
-    entry = build.lookup("exports", key)
+    entry = build.lookup("exports", key, lambda e: e)
     if entry is None:
         entry = build.cache.put("exports", key, export.files(build.ctx), {})
+    # The entry was verified to hold exactly the files its manifest lists: nothing else reaches the deck.
     names = sorted(p.name for p in entry.directory.iterdir() if p.name != cache_mod.MANIFEST)
     for name in names:
         _copy(entry.path(name), out_dir / "data" / name)

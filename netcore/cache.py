@@ -1,10 +1,13 @@
 """A small content-addressed disk cache whose entries are verified before use.
 
 Each entry is a directory `<root>/<kind>/<key>/` holding the stored files and a
-`manifest.json` with the SHA-256 of every file and of the manifest itself.
+`manifest.json` with the SHA-256 of every file, the kind and key it was filed
+under, and a checksum of the manifest itself.
 Entries are written to a temporary directory and renamed into place, so a
 crash never leaves a half-written entry under the real key; an entry that does
-not verify (edited, truncated, unreadable) is deleted and reported as a miss.
+not verify (edited, truncated, unreadable, filed under another key, holding a
+file or link the manifest does not list) is deleted and reported as a miss, and
+so is one whose contents its reader cannot use (`Cache.load`).
 """
 
 from __future__ import annotations
@@ -13,12 +16,16 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
-from netcore.errors import CacheError
+T = TypeVar("T")
+
+from netcore.errors import CacheError, NetcoreError
 
 MANIFEST = "manifest.json"
 SOURCE_DIR = Path(__file__).resolve().parent
@@ -73,21 +80,36 @@ class Cache:
     def get(self, kind: str, key: str) -> Entry | None:
         """The verified entry, or None on a miss (a corrupted entry counts as a miss)."""
         directory = self._dir(kind, key)
-        if not directory.is_dir():
+        if directory.is_symlink() or not directory.is_dir():
             return None
         try:
             manifest = json.loads((directory / MANIFEST).read_text())
-            body = {k: manifest[k] for k in ("files", "meta")}
-            if manifest["checksum"] != key_of(body):
-                raise ValueError("manifest checksum")
-            for name, digest in manifest["files"].items():
-                if sha256((directory / name).read_bytes()) != digest:
-                    raise ValueError(f"checksum of {name}")
-        except (OSError, ValueError, KeyError, TypeError):
-            self.discard(kind, key)
-            self.rebuilt.append(f"{kind}/{key}")
+            meta = _verify(directory, manifest, kind, key)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self._throw_away(kind, key)
             return None
-        return Entry(directory, manifest["meta"])
+        return Entry(directory, meta)
+
+    def load(self, kind: str, key: str, reader: Callable[[Entry], T]) -> T | None:
+        """``reader(entry)`` of the verified entry, or None on a miss.
+
+        An entry whose checksums hold can still be forged or written by an older
+        version of the code: whatever the reader cannot use (wrong types, shapes,
+        keys) is thrown away and rebuilt like a corrupted one, never a crash.
+        """
+        entry = self.get(kind, key)
+        if entry is None:
+            return None
+        try:
+            return reader(entry)
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, EOFError,
+                zipfile.BadZipFile, NetcoreError):
+            self._throw_away(kind, key)
+            return None
+
+    def _throw_away(self, kind: str, key: str) -> None:
+        self.discard(kind, key)
+        self.rebuilt.append(f"{kind}/{key}")
 
     def put(self, kind: str, key: str, files: dict[str, bytes], meta: dict[str, Any]) -> Entry:
         """Store files atomically under (kind, key) and return the entry."""
@@ -95,20 +117,25 @@ class Cache:
         try:
             final.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=final.parent))
-            body = {"files": {name: sha256(data) for name, data in files.items()}, "meta": meta}
+        except OSError as exc:
+            raise CacheError(f"{final}: cannot write cache entry ({exc.strerror or exc})") from None
+        try:
+            body = {"files": {name: sha256(data) for name, data in files.items()}, "meta": meta, "kind": kind, "key": key}
             for name, data in files.items():
                 (staging / name).write_bytes(data)
             manifest = dict(body, checksum=key_of(body))
             (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, indent=1))
-            if final.exists():
+            if final.exists() or final.is_symlink():
                 self.discard(kind, key)
             try:
                 os.replace(staging, final)
             except OSError:
-                # Another build stored the same key first; theirs is equally good.
-                shutil.rmtree(staging, ignore_errors=True)
+                pass  # another build stored the same key first; theirs is equally good
         except OSError as exc:
             raise CacheError(f"{final}: cannot write cache entry ({exc.strerror or exc})") from None
+        finally:
+            # Also on Ctrl-C or SIGTERM: no half-written folder is left in the cache.
+            shutil.rmtree(staging, ignore_errors=True)
         return Entry(final, meta)
 
     def read_json(self, name: str) -> dict[str, Any]:
@@ -131,4 +158,30 @@ class Cache:
             pass
 
     def discard(self, kind: str, key: str) -> None:
-        shutil.rmtree(self._dir(kind, key), ignore_errors=True)
+        directory = self._dir(kind, key)
+        if directory.is_symlink():
+            directory.unlink()
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _verify(directory: Path, manifest: Any, kind: str, key: str) -> dict[str, Any]:
+    """The entry's meta if every check holds; ValueError (or a type error) otherwise."""
+    files, meta = manifest["files"], manifest["meta"]
+    if not isinstance(files, dict) or not isinstance(meta, dict):
+        raise ValueError("manifest shape")
+    if manifest["kind"] != kind or manifest["key"] != key:
+        raise ValueError("filed under another key")
+    body = {"files": files, "meta": meta, "kind": kind, "key": key}
+    if manifest["checksum"] != key_of(body):
+        raise ValueError("manifest checksum")
+    present = {p.name for p in directory.iterdir()} - {MANIFEST}
+    if present != set(files):
+        raise ValueError("files the manifest does not list, or missing ones")
+    for name, digest in files.items():
+        path = directory / name
+        if not isinstance(digest, str) or not stat.S_ISREG(path.lstat().st_mode):
+            raise ValueError(f"{name} is not a plain file")
+        if sha256(path.read_bytes()) != digest:
+            raise ValueError(f"checksum of {name}")
+    return meta

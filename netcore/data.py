@@ -93,6 +93,9 @@ def verify(data_dir: str | Path | None, memo: dict[str, list] | None = None) -> 
         if expected is None:
             raise DataError(f"{directory / SUMS_FILE}: no checksum listed for {path.name}")
         actual = _hash(path, memo)
+        if actual != expected and memo is not None:
+            memo.pop(str(path.resolve()), None)  # a stale or forged memo never condemns a good file
+            actual = _hash(path, memo)
         if actual != expected:
             raise DataError(f"{path}: SHA-256 mismatch (file is corrupted or not the one listed in {SUMS_FILE})")
         result[path.name] = actual
@@ -104,12 +107,21 @@ def _hash(path: Path, memo: dict[str, list] | None) -> str:
     key = str(path.resolve())
     if memo is not None:
         known = memo.get(key)
-        if known is not None and known[:2] == [stat.st_size, stat.st_mtime_ns]:
+        if _memo_entry_ok(known) and known[:2] == [stat.st_size, stat.st_mtime_ns]:
             return known[2]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if memo is not None:
         memo[key] = [stat.st_size, stat.st_mtime_ns, digest]
     return digest
+
+
+def _memo_entry_ok(known: object) -> bool:
+    """A memo entry is [size, mtime_ns, sha256 hex]; anything else (a forged or damaged memo) is ignored."""
+    return (
+        isinstance(known, list) and len(known) == 3
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in known[:2])
+        and isinstance(known[2], str) and len(known[2]) == 64 and all(c in "0123456789abcdef" for c in known[2])
+    )
 
 
 def _load_pair(directory: Path, images_stem: str, labels_stem: str) -> tuple[np.ndarray, np.ndarray]:

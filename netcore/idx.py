@@ -7,6 +7,7 @@ one uint32 per dimension, then the values in C order.
 from __future__ import annotations
 
 import gzip
+import math
 import zlib
 from pathlib import Path
 
@@ -24,6 +25,7 @@ _DTYPES = {
     0x0E: np.dtype(">f8"),
 }
 _GZIP_MAGIC = b"\x1f\x8b"
+MAX_DATA_BYTES = 2**40  # no real data set of this kind comes near a terabyte
 
 
 def read_bytes(path: Path) -> bytes:
@@ -59,8 +61,11 @@ def parse(data: bytes, name: str = "<bytes>") -> np.ndarray:
     if len(data) < header_size:
         raise DataError(f"{name}: truncated IDX header ({ndim} dimensions need {header_size} bytes)")
     dims = tuple(int(d) for d in np.frombuffer(data, dtype=">u4", count=ndim, offset=4))
-    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+    # Exact integers: numpy's product wraps around silently past 2**63 and could "match" the data.
+    expected = math.prod(dims) * dtype.itemsize
     actual = len(data) - header_size
+    if expected > MAX_DATA_BYTES:
+        raise DataError(f"{name}: IDX header declares dimensions {dims}, {expected:,} bytes of data: the header is damaged")
     if actual < expected:
         raise DataError(f"{name}: truncated: dimensions {dims} need {expected} data bytes, found {actual}")
     if actual > expected:

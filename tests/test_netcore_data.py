@@ -186,12 +186,28 @@ def test_checksum_memo_skips_unchanged_files_only(tmp_path):
     os.utime(target, ns=(1, 1))
     with pytest.raises(DataError, match="t10k-labels-idx1-ubyte.gz: SHA-256 mismatch"):
         data.verify(directory, memo)
-    # An unchanged file is taken from the memo (shown here by planting a wrong digest),
-    # and the memo's digest is still compared with SHA256SUMS.
-    other = str((directory / "train-labels-idx1-ubyte.gz").resolve())
-    memo[other][2] = "0" * 64
+    content[-5] ^= 0xFF
+    target.write_bytes(bytes(content))
+    os.utime(target, ns=(2, 2))
+    # An unchanged file (same size and time) is taken from the memo: shown here by changing
+    # its bytes behind the memo's back, as git's index would not notice either.
+    other = directory / "train-labels-idx1-ubyte.gz"
+    before = other.stat()
+    content = bytearray(other.read_bytes())
+    content[-5] ^= 0xFF
+    other.write_bytes(bytes(content))
+    os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+    data.verify(directory, memo)
+    # A memo digest that disagrees with SHA256SUMS (stale or forged) is checked against the
+    # file itself, so it can neither pass a bad file nor condemn a good one.
+    memo[str(other.resolve())][2] = "0" * 64
     with pytest.raises(DataError, match="train-labels-idx1-ubyte.gz: SHA-256 mismatch"):
         data.verify(directory, memo)
+    content[-5] ^= 0xFF
+    other.write_bytes(bytes(content))
+    os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+    memo[str(other.resolve())][2] = "0" * 64
+    assert data.verify(directory, memo) == first
 
 
 def test_figure_registry_rejects_bad_specs():
