@@ -138,8 +138,11 @@ def check(stage: Path, result: "BuildResult", cache_dir: Path) -> Report:
 
 
 def locate(raw: list[dict[str, Any]], slides: list[Any]) -> tuple[list[Finding], int]:
-    """Turn the browser's per-slide measurements into findings at source lines, minus silenced ones."""
-    found: dict[tuple[str, int, str], tuple[float, Finding, int]] = {}
+    """Turn the browser's measurements into findings at source lines, minus silenced ones.
+
+    One finding per slide and kind: it names the line of the worst case and how many
+    more the slide has, so a small-print code block is one warning, not twenty."""
+    groups: dict[tuple[int, str], list[tuple[float, int, str]]] = {}
     silenced = 0
     for item in raw:
         index = item["slide"]
@@ -150,19 +153,16 @@ def locate(raw: list[dict[str, Any]], slides: list[Any]) -> tuple[list[Finding],
         if _ignored(source.file, line, item["kind"]):
             silenced += 1
             continue
-        where = display_path(source.file)
-        finding = Finding(where, line, item["kind"], item["message"])
-        group = (where, line, item["kind"])
-        severity = float(item.get("severity", 0))
-        if group in found:
-            worst, kept, count = found[group]
-            found[group] = (max(worst, severity), finding if severity > worst else kept, count + 1)
-        else:
-            found[group] = (severity, finding, 1)
+        groups.setdefault((index, item["kind"]), []).append((float(item.get("severity", 0)), line, item["message"]))
     findings = []
-    for _, finding, count in found.values():
-        more = f" (and {count - 1} more like it on this line)" if count > 1 else ""
-        findings.append(Finding(finding.file, finding.line, finding.kind, finding.message + more))
+    for (index, kind), cases in groups.items():
+        worst = max(cases, key=lambda case: (case[0], -case[1]))
+        lines = sorted({case[1] for case in cases})
+        more = ""
+        if len(cases) > 1:
+            span = f", lines {lines[0]}-{lines[-1]}" if len(lines) > 1 else ""
+            more = f" (and {len(cases) - 1} more on this slide{span})"
+        findings.append(Finding(display_path(slides[index].source.file), worst[1], kind, worst[2] + more))
     return sorted(findings), silenced
 
 
@@ -316,6 +316,8 @@ def _ignored(path: Path, line: int, kind: str) -> bool:
 # The measuring script: runs once in the page, visits every slide with all fragments shown.
 _MEASURE_JS = r"""
 async ({figures, threshold, contrast}) => {
+  // Every declared font now, not when a slide first shows it: KaTeX's glyphs change widths.
+  await Promise.all(Array.from(document.fonts).map(f => f.load().catch(() => null)));
   await document.fonts.ready;
   await Promise.all(Array.from(document.images).map(img => img.decode().catch(() => null)));
   Reveal.configure({margin: 0, minScale: 1, maxScale: 1, transition: 'none', backgroundTransition: 'none'});
@@ -378,6 +380,8 @@ async ({figures, threshold, contrast}) => {
     const where = Reveal.getIndices(section);
     Reveal.slide(where.h, where.v, 1000);
     section.querySelectorAll('.fragment').forEach(f => f.classList.add('visible'));
+    section.getBoundingClientRect();
+    await document.fonts.ready;
     const frame = document.querySelector('.reveal .slides').getBoundingClientRect();
     const bg = Reveal.getSlideBackground(where.h, where.v);
     let slideBackground = pageBackground();
