@@ -546,3 +546,20 @@ def test_backprop_says_an_empty_field_is_not_a_number(deck, typed):
     assert error.text_content() == "" and field.get_attribute("aria-invalid") is None
     changed = demo_fallbacks.chain_values(w=(demo_fallbacks.CHAIN_W[0], -3.5, demo_fallbacks.CHAIN_W[2]))
     assert number(root.locator("[data-role='dC/dw2']")) == pytest.approx(changed["dw"][1], abs=1e-12)
+
+
+@pytest.mark.parametrize("how", ["print-pdf", "print-media"])
+def test_stills_keep_their_aspect_ratio_in_print(built_deck, open_deck, how):
+    page, log = open_deck(built_deck / "index.html", hash="?print-pdf" if how == "print-pdf" else "")
+    if how == "print-media":
+        page.emulate_media(media="print")
+    page.wait_for_function("() => window.Demos && Demos.instances.length === 5")
+    for name in DEMOS:
+        fallback = page.locator(f'[data-demo="{name}"] ~ img.demo-fallback')
+        fallback.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=fallback.element_handle())
+        shown = fallback.evaluate("img => { const r = img.getBoundingClientRect(); return [r.width, r.height, img.naturalWidth, img.naturalHeight]; }")
+        width, height, natural_w, natural_h = shown
+        assert width > 0 and height > 0
+        assert width / height == pytest.approx(natural_w / natural_h, rel=0.01), f"{name} still squashed: {shown}"
+    assert_clean(log)

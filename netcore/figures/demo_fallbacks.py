@@ -161,7 +161,7 @@ def draw_draw_digit(ctx):
     ax_img = fig.add_subplot(grid[0])
     ax_img.imshow(images[index], cmap="gray", vmin=0, vmax=255, interpolation="nearest")
     _dark_axes(ax_img)
-    ax_img.set_title(f"test digit #{index}, label {int(labels[index])}", fontsize=theme.FONT_SIZE)
+    ax_img.set_title(f"test digit #{index}\nlabel {int(labels[index])}", fontsize=theme.FONT_SIZE)
 
     ax_net = fig.add_subplot(grid[1])
     _dark_axes(ax_net)
@@ -198,7 +198,7 @@ def draw_draw_digit(ctx):
     ax_bar.set_xlim(0, 1)
     ax_bar.set_xlabel("output activation")
     ax_bar.set_title(f"network says {guess}", fontsize=theme.FONT_SIZE)
-    fig.suptitle("Draw a digit (live demo): the trained network reading a test digit", fontsize=theme.TITLE_SIZE)
+    fig.suptitle("Draw a digit: the trained network reads a test digit", fontsize=theme.TITLE_SIZE)
     return fig
 
 
@@ -292,7 +292,7 @@ def draw_replay(ctx):
     side = int(math.isqrt(snaps[-1].weights[0].shape[1]))
     fig = plt.figure(figsize=theme.WIDE)
     grid = fig.add_gridspec(neurons, 2 + len(picks), width_ratios=[3.2, 0.55] + [1] * len(picks),
-                            left=0.08, right=0.98, top=0.86, bottom=0.12, wspace=0.08, hspace=0.12)
+                            left=0.11, right=0.98, top=0.86, bottom=0.15, wspace=0.08, hspace=0.12)
     ax = fig.add_subplot(grid[:, 0])
     ax.plot(epochs, [h["test_cost"] for h in history], color=theme.TEST_COLOUR, label="test cost")
     ax.plot(epochs, [h["train_cost"] for h in history], "--", color=theme.TRAIN_COLOUR, label="training cost")
@@ -316,7 +316,7 @@ def draw_replay(ctx):
             if r == 0:
                 a.set_title(f"epoch {epochs[e]}", fontsize=theme.SMALL)
     final = history[-1]["test_accuracy"]
-    fig.suptitle(f"Training replay (live demo): {100 * final:.1f}% of test digits right after epoch {epochs[-1]}",
+    fig.suptitle(f"Training replay: {100 * final:.1f}% of test digits right after epoch {epochs[-1]}",
                  fontsize=theme.TITLE_SIZE)
     return fig
 
