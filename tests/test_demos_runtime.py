@@ -8,7 +8,6 @@ geometry, pointer mapping under CSS scaling, and errors for bad markup.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -54,7 +53,7 @@ def harness(tmp_path: Path, browser):
                  "snapshots": [{"epoch": e, "weights": model["weights"], "biases": model["biases"]} for e in (0, 1)]}
         (tmp_path / "data").mkdir(exist_ok=True)
         for name, value in (("model", model), ("samples", samples), ("snapshots", snaps)):
-            (tmp_path / "data" / f"{name}.js").write_bytes(_script(name, json.dumps(value)))
+            (tmp_path / "data" / f"{name}.js").write_bytes(_script(name, value))
         shutil.copytree(RUNTIME_DIR, tmp_path / "runtime", dirs_exist_ok=True)
         shutil.copytree(DEMOS_DIR, tmp_path / "demos", dirs_exist_ok=True)
         shutil.copyfile(NETWORK_JS, tmp_path / "network.js")

@@ -5,7 +5,9 @@
  *
  * A demo registers a factory: Demos.register(name, function (ctx) {...}).
  * The factory builds its UI inside ctx.body and returns an object with any
- * of: reset(), pause(), resume(), frame(dtMs), key(event) -> true if handled.
+ * of: reset(), pause(), resume(), frame(dtMs), key(event) -> true if handled,
+ * and getState() / setState(state) (plain JSON) so the speaker view's preview
+ * shares the audience's demo: see "One state, two windows" below.
  * Classic script: everything hangs off window.Demos.
  */
 (function () {
@@ -225,6 +227,151 @@
     });
   }
 
+
+  /*
+   * One state, two windows. reveal.js's speaker view (notes plugin) shows the
+   * deck twice more, in iframes loaded with "?receiver": the current-slide
+   * preview (its URL asks for postMessageEvents) and the next-slide preview.
+   * The audience window holds the truth. The current-slide preview is a
+   * mirror: it asks for every demo's state on load, shows each state the
+   * audience sends, and sends back whatever the speaker does in it (drawing,
+   * sliders, R); the audience applies that and tells its other mirrors. The
+   * next-slide preview shows the demos' stills. Only postMessage is used
+   * (and only WindowProxy properties every origin may read), so this works
+   * from file://, where each file is its own origin, as well as from a server.
+   */
+  var sync = (function () {
+    var NS = "deck-demos";
+    var query = window.location.search;
+    var role = !/(^|[?&])receiver([&=]|$)/i.test(query) ? "audience"
+      : (/postMessageEvents=true/i.test(query) ? "mirror" : "stills");
+    var peers = [];      // audience: the mirrors that have said hello
+    var byKey = {};
+    var pending = [];
+    var timer = 0;
+    if (role === "stills") document.documentElement.classList.add("demo-stills");
+
+    function post(target, message) {
+      try { target.postMessage(message, "*"); } catch (err) { /* window gone */ }
+    }
+    /** The mirror's audience: the window that opened the speaker view holding this iframe. */
+    function audience() {
+      try { return window.parent !== window ? window.parent.opener : null; } catch (err) { return null; }
+    }
+    /** Is this window a preview inside a speaker view that we opened? */
+    function ourMirror(source) {
+      try { return !!source && source !== window && source.parent !== source && source.parent.opener === window; } catch (err) { return false; }
+    }
+    function stateOf(inst) {
+      if (!inst.impl || !inst.impl.getState) return undefined;
+      try { return inst.impl.getState(); } catch (err) { if (window.console) console.error(err); return undefined; }
+    }
+    function message(inst, json) { return { ns: NS, type: "state", key: inst.key, json: json }; }
+
+    function send(inst, json, except) {
+      if (role === "mirror") {
+        var target = audience();
+        if (target) post(target, message(inst, json));
+        return;
+      }
+      peers = peers.filter(function (p) { return !p.closed; });
+      peers.forEach(function (p) { if (p !== except) post(p, message(inst, json)); });
+    }
+
+    function flush() {
+      timer = 0;
+      var list = pending;
+      pending = [];
+      list.forEach(function (inst) {
+        inst.syncQueued = false;
+        var state = stateOf(inst);
+        if (state === undefined) return;
+        var json = JSON.stringify(state);
+        if (json === inst.syncJson) return;
+        inst.syncJson = json;
+        send(inst, json, null);
+      });
+    }
+
+    /** Something may have changed this demo: tell the other window (at most once per task). */
+    function changed(inst) {
+      if (role === "stills" || !inst.key || !inst.impl || !inst.impl.getState) return;
+      if (role === "audience" && !peers.length) return;   // no speaker view open: nothing to do
+      if (inst.syncQueued) return;
+      inst.syncQueued = true;
+      pending.push(inst);
+      if (!timer) timer = setTimeout(flush, 0);
+    }
+
+    function apply(inst, json, from) {
+      if (json === inst.syncJson || !inst.impl || !inst.impl.setState) return;
+      inst.syncJson = json;
+      try { inst.impl.setState(JSON.parse(json)); } catch (err) { if (window.console) console.error(err); return; }
+      if (role === "audience") send(inst, json, from);
+    }
+
+    function welcome(peer) {
+      if (peers.indexOf(peer) < 0) peers.push(peer);
+      instances.forEach(function (inst) {
+        var state = stateOf(inst);
+        if (state === undefined) return;
+        inst.syncJson = JSON.stringify(state);
+        post(peer, message(inst, inst.syncJson));
+      });
+    }
+
+    /** Ask the speaker view's previews we do not know yet to say hello (they may have loaded before us). */
+    function ping(speaker) {
+      try {
+        for (var i = 0; i < speaker.frames.length; i++) {
+          if (peers.indexOf(speaker.frames[i]) < 0) post(speaker.frames[i], { ns: NS, type: "ping" });
+        }
+      } catch (err) { /* not a window we can reach */ }
+    }
+
+    window.addEventListener("message", function (e) {
+      var d = e.data;
+      if (role === "audience" && typeof d === "string") {
+        // the notes plugin's heartbeat from the speaker view
+        if (d.indexOf('"reveal-notes"') >= 0 && e.source && e.source !== window) ping(e.source);
+        return;
+      }
+      if (!d || typeof d !== "object" || d.ns !== NS) return;
+      if (window.location.protocol !== "file:" && e.origin !== window.location.origin) return;
+      var inst = typeof d.key === "string" && Object.prototype.hasOwnProperty.call(byKey, d.key) ? byKey[d.key] : null;
+      if (role === "audience" && ourMirror(e.source)) {
+        if (d.type === "hello") welcome(e.source);
+        else if (d.type === "state" && inst && typeof d.json === "string") {
+          if (peers.indexOf(e.source) < 0) peers.push(e.source);
+          apply(inst, d.json, e.source);
+        }
+      } else if (role === "mirror" && e.source && e.source === audience()) {
+        if (d.type === "ping") post(e.source, { ns: NS, type: "hello" });
+        else if (d.type === "state" && inst && typeof d.json === "string") apply(inst, d.json, null);
+      }
+    });
+
+    var helloTimer = 0;
+    return {
+      role: role,
+      changed: changed,
+      /** A newly mounted demo: its state follows user input, and a mirror asks for the audience's. */
+      watch: function (inst) {
+        byKey[inst.key] = inst;
+        ["input", "change", "click", "pointerdown", "pointermove", "pointerup", "keydown"].forEach(function (type) {
+          inst.root.addEventListener(type, function () { changed(inst); });
+        });
+        if (role === "mirror" && !helloTimer) {
+          helloTimer = setTimeout(function () {
+            helloTimer = 0;
+            var target = audience();
+            if (target) post(target, { ns: NS, type: "hello" });
+          }, 0);
+        }
+      }
+    };
+  })();
+
   function register(name, factory) {
     factories[name] = factory;
     // Late registration (script order) still mounts waiting elements.
@@ -268,7 +415,10 @@
 
     var inst = {
       name: name, root: root, options: options, active: true, impl: null,
-      reset: function () { if (inst.impl && inst.impl.reset) inst.impl.reset(); },
+      reset: function () {
+        if (inst.impl && inst.impl.reset) inst.impl.reset();
+        sync.changed(inst);
+      },
       gestures: [],
       pause: function () {
         if (!inst.active) return;
@@ -296,6 +446,8 @@
       },
       toolbar: function () { return resetBtn; },
       isActive: function () { return inst.active; },
+      /** False in the speaker view's mirror: it shows the audience's simulation instead of running its own. */
+      leads: function () { return sync.role !== "mirror"; },
       requestFrame: ensureLoop
     };
     inst.impl = factory(ctx) || {};
@@ -304,7 +456,9 @@
 
     bindKeys(root, inst);
     root.__demo = inst;
+    inst.key = name + "#" + Array.prototype.indexOf.call(document.querySelectorAll("[data-demo]"), root);
     instances.push(inst);
+    sync.watch(inst);
     return inst;
   }
 
@@ -332,7 +486,8 @@
     if (window.Reveal && typeof window.Reveal.isReady === "function" && window.Reveal.isReady()) {
       current = window.Reveal.getCurrentSlide();
     }
-    var printing = document.documentElement.classList.contains("print-pdf");
+    var printing = document.documentElement.classList.contains("print-pdf") ||
+      document.documentElement.classList.contains("demo-stills");
     instances.forEach(function (inst) {
       var section = inst.root.closest && inst.root.closest("section");
       var on = !printing && (!current || !section || section === current || current.contains(inst.root));
@@ -363,6 +518,7 @@
         } catch (e) {
           if (window.console) console.error(e);
         }
+        if (sync.role !== "mirror") sync.changed(inst);
       }
     });
     if (any) rafId = requestAnimationFrame(tick);
@@ -422,7 +578,8 @@
       return null;
     },
     el: el, slider: slider, pointer: pointer, canvasPoint: canvasPoint, setupCanvas: setupCanvas,
-    data: function () { return window.DeckData || {}; }
+    data: function () { return window.DeckData || {}; },
+    role: sync.role   // "audience", "mirror" (speaker view, current slide) or "stills" (next slide)
   };
   window.Demos = api;
 

@@ -261,6 +261,18 @@
 
     return {
       reset: reset,
+      getState: function () {
+        var values = {};
+        Object.keys(inputs).forEach(function (role) { values[role] = inputs[role].value; });
+        return { values: values, stage: stage };
+      },
+      setState: function (st) {
+        Object.keys(inputs).forEach(function (role) {
+          if (typeof st.values[role] === "string") inputs[role].value = st.values[role];
+        });
+        stage = Math.max(0, Math.min(TOTAL, st.stage | 0));
+        recompute();
+      },
       key: function (e) {
         // Arrows, space, n and p move the deck; ] and [ step the computation.
         if (e.key === "]") { go(stage + 1); return true; }

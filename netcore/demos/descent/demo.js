@@ -18,13 +18,16 @@
   /** Small seeded generator (mulberry32) so every run of the demo is repeatable. */
   function rng(seed) {
     var s = seed >>> 0;
-    return function () {
+    var next = function () {
       s = (s + 0x6D2B79F5) >>> 0;
       var t = s;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
+    // its position, so a speaker view's copy draws the same next mini-batch
+    next.state = function (v) { if (v !== undefined) s = v >>> 0; return s; };
+    return next;
   }
 
   function makeExamples(seed) {
@@ -237,9 +240,23 @@
 
     return {
       reset: reset,
+      getState: function () {
+        return { pos: pos, path: path, steps: steps, playing: playing, mini: mini, lr: lrS.get(),
+                 diverged: diverged, converged: converged, random: random.state() };
+      },
+      setState: function (st) {
+        pos = st.pos; path = st.path; steps = st.steps; mini = !!st.mini;
+        diverged = !!st.diverged; converged = !!st.converged;
+        random.state(st.random);
+        if (lrS.get() !== st.lr) lrS.set(st.lr);
+        if (st.playing && !playing) acc = 0;
+        playing = !!st.playing;
+        status(); draw();
+        if (playing) ctx.requestFrame();
+      },
       pause: function () { playing = false; status(); },
       frame: function (dt) {
-        if (!playing) return false;
+        if (!playing || !ctx.leads()) return false;
         acc += dt;
         var every = opts.interval || 110;
         while (acc >= every && playing) { acc -= every; stepOnce(); }

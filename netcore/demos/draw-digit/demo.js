@@ -138,6 +138,7 @@
     var sampleIdx = 0;
     var onlyMistakes = !!opts.mistakes;
     var last = null, dirty = false, empty = true;
+    var strokes = [];   // the drawing as pen paths [x0, y0, x1, y1, ...] in pad pixels: the state a speaker view shares
     var lineWidth = opts.line_width || 22;
 
     function clearPad() {
@@ -145,6 +146,7 @@
       padCtx.fillStyle = "#000";
       padCtx.fillRect(0, 0, PAD, PAD);
       ink.fill(0);
+      strokes = [];
       empty = true;
     }
 
@@ -172,7 +174,12 @@
       }
     }
 
+    function round1(v) { return Math.round(v * 10) / 10; }
+
     function strokeTo(p) {
+      p = { x: round1(p.x), y: round1(p.y) };
+      if (!last) strokes.push([]);
+      strokes[strokes.length - 1].push(p.x, p.y);
       inkSegment(last || p, p, lineWidth / 2);
       padCtx.strokeStyle = "#fff";
       padCtx.fillStyle = "#fff";
@@ -189,7 +196,7 @@
 
     ctx.pointer(pad, {
       down: function (p) {
-        if (mode !== "draw") setMode("draw", true);
+        if (mode !== "draw") setMode("draw");   // a fresh pad: the test digit was never ink
         last = null; strokeTo(p);
       },
       move: function (p) { strokeTo(p); },
@@ -417,6 +424,31 @@
       if (onlyMistakes && mistakes.length && !sampleInfo[sampleIdx].wrong) step(1);
     });
 
+    /** Draw the paths from point `from` of stroke `first` on (what comes before is on the pad already). */
+    function replay(paths, first, from) {
+      for (var s = first; s < paths.length; s++) {
+        var path = paths[s], start = s === first ? from : 0;
+        last = start > 0 ? { x: path[start - 2], y: path[start - 1] } : null;
+        for (var k = start; k + 1 < path.length; k += 2) strokeTo({ x: path[k], y: path[k + 1] });
+      }
+      last = null;
+    }
+
+    /** Show another window's drawing: extend ours when it continues it, else redraw from scratch. */
+    function setDrawing(paths) {
+      var same = paths.length >= strokes.length;
+      for (var s = 0; same && s < strokes.length; s++) {
+        var mine = strokes[s], theirs = paths[s];
+        if (theirs.length < mine.length || (s < strokes.length - 1 && theirs.length !== mine.length)) same = false;
+        for (var k = 0; same && k < mine.length; k++) if (mine[k] !== theirs[k]) same = false;
+      }
+      if (!same) { clearPad(); replay(paths, 0, 0); return; }
+      var first = Math.max(0, strokes.length - 1);
+      var from = strokes.length ? strokes[first].length : 0;
+      if (strokes.length && from === paths[first].length) { first += 1; from = 0; }
+      replay(paths, first, from);
+    }
+
     function reset() {
       sampleIdx = Math.max(0, Math.min(samples.images.length - 1, opts.start || 0));
       onlyMistakes = !!opts.mistakes;
@@ -430,6 +462,21 @@
 
     return {
       reset: reset,
+      getState: function () {
+        return { mode: mode, sample: sampleIdx, mistakes: onlyMistakes, strokes: strokes };
+      },
+      setState: function (st) {
+        onlyMistakes = !!st.mistakes;
+        wrongBox.checked = onlyMistakes;
+        if (st.mode === "samples") {
+          sampleIdx = st.sample | 0;
+          if (mode !== "samples" || sampleIdx !== st.sample) setMode("samples");
+          return;
+        }
+        if (mode !== "draw") setMode("draw");
+        setDrawing(st.strokes || []);
+        schedule();
+      },
       redraw: redraw,   // benchmarks/bench_demos.py times it
       frame: function () { if (dirty) redraw(); return false; },
       key: function (e) {

@@ -116,6 +116,15 @@
 
     return {
       reset: reset,
+      getState: function () {
+        return { w: wS.map(function (s) { return s.get(); }), x: xS.map(function (s) { return s.get(); }), b: bS.get(), activation: act };
+      },
+      setState: function (st) {
+        for (var i = 0; i < n; i++) { wS[i].set(st.w[i]); xS[i].set(st.x[i]); }
+        bS.set(st.b);
+        act = FUNCS[st.activation] ? st.activation : act;
+        update();
+      },
       key: function (e) {
         // S opens the speaker view, so the sigmoid is G.
         if (e.key === "g" || e.key === "G") { act = "sigmoid"; update(); return true; }

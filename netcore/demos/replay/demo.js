@@ -207,9 +207,15 @@
 
     return {
       reset: reset,
+      getState: function () { return { snapshot: current, playing: playing }; },
+      setState: function (st) {
+        playing = !!st.playing; syncPlay();
+        if (st.snapshot !== current) show(st.snapshot);
+        if (playing) ctx.requestFrame();
+      },
       pause: function () { playing = false; syncPlay(); },
       frame: function (dt) {
-        if (!playing) return false;
+        if (!playing || !ctx.leads()) return false;
         acc += dt;
         if (acc >= (opts.interval || 600)) {
           acc = 0;
