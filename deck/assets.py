@@ -19,8 +19,6 @@ VENDOR_FILES: tuple[tuple[str, str], ...] = (
     ("reveal.js", "dist/reveal.css"),
     ("reveal.js", "dist/reveal.js"),
     ("reveal.js", "plugin/notes/notes.js"),
-    ("reveal.js", "plugin/highlight/highlight.js"),
-    ("reveal.js", "plugin/highlight/monokai.css"),
     ("reveal.js", "LICENSE"),
 )
 # Math is typeset at build time: a deck with formulas needs only KaTeX's stylesheet and fonts.

@@ -25,6 +25,7 @@ from deck.compute import Figure, Products, Work
 from deck.config import DeckConfig, load_sources
 from deck.errors import DeckError
 from deck.figures import draw_figure
+from deck.highlight import STYLESHEET as CODE_STYLESHEET, stylesheet as code_stylesheet
 from deck.katex import KATEX_CSS
 from deck.markup import fill_math
 from deck.output import recover, staging
@@ -148,9 +149,14 @@ def build(
         page_scripts, stylesheets = _front_end(config, [demos[name] for name in used_demos], scripts if used_demos else [], stage)
         if has_math:
             stylesheets.insert(0, KATEX_CSS)
+        has_code = any(slide.has_code for slide in rendered)
+        if has_code:
+            (stage / CODE_STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
+            (stage / CODE_STYLESHEET).write_text(code_stylesheet(), encoding="utf-8")
+            stylesheets.insert(0, CODE_STYLESHEET)
         page = assemble(config, rendered, page_scripts, stylesheets, cache_dir)
         (stage / "index.html").write_text(page.html, encoding="utf-8")
-        reuse = _Reusable(uses, demos, stills, page_scripts, stylesheets, frozenset(m.target for m in renderer.media.values()), has_math, cache_dir)
+        reuse = _Reusable(uses, demos, stills, page_scripts, stylesheets, frozenset(m.target for m in renderer.media.values()), has_math, has_code, cache_dir)
         result = BuildResult(out_dir=out_dir, config=config, slides=rendered, figures=figures, facts=facts, notes=notes,
                              redrawn=redrawn, page=page, reuse=reuse)
         result.legibility = legibility.check(stage, result, cache_dir)
@@ -173,6 +179,7 @@ class _Reusable:
     stylesheets: list[str]
     media: frozenset[str]
     has_math: bool
+    has_code: bool
     cache_dir: Path
 
 
@@ -219,7 +226,7 @@ def refresh(previous: BuildResult, changed: set[Path]) -> BuildResult | None:
     _check_unique_ids(rendered)
     if _typeset_math(fresh, reuse.cache_dir) and not reuse.has_math:
         return None
-    if not {m.target for m in renderer.media.values()} <= reuse.media:
+    if not {m.target for m in renderer.media.values()} <= reuse.media or (any(s.has_code for s in fresh) and not reuse.has_code):
         return None
     page = assemble(config, rendered, reuse.scripts, reuse.stylesheets, reuse.cache_dir)
     index = previous.out_dir / "index.html"

@@ -26,6 +26,7 @@ from deck.compute import Figure
 from deck.config import DeckConfig
 from deck.errors import DeckError
 from deck.hints import did_you_mean
+from deck.highlight import StepError, highlight_blocks
 from deck.markup import Formula, Stash, to_html
 from deck.paths import URL_SCHEME, hidden, inside
 from deck.policy import check_html, remote_host
@@ -58,6 +59,7 @@ class RenderedSlide:
     formulas: list[Formula] = field(default_factory=list)  # typeset by the build into the marks left in content, columns and notes
     figures: list[str] = field(default_factory=list)
     demos: list[str] = field(default_factory=list)
+    has_code: bool = False  # coloured code blocks: the page needs the code stylesheet
 
 
 @dataclass
@@ -162,7 +164,7 @@ class SlideRenderer:
         if len(parts) == 2:
             heading, parts[0] = _leading_heading(parts[0])
             starts[0] += heading.count("\n") + 1 if heading else 0
-        columns = [Markup(to_html(part, stash, formulas, first)) for part, first in zip(parts, starts)]
+        columns = [Markup(self._coloured(to_html(part, stash, formulas, first), slide)) for part, first in zip(parts, starts)]
         heading_html = Markup(to_html(heading, stash, formulas, heading_line)) if heading else Markup("")
         notes_html = Markup("")
         if notes:
@@ -180,9 +182,21 @@ class SlideRenderer:
             attributes=attributes,
             classes=classes,
             formulas=formulas,
+            has_code='<pre class="code-wrapper">' in "".join(columns),
             figures=used_figures,
             demos=used_demos,
         )
+
+    def _coloured(self, text: str, slide: Slide) -> str:
+        """Code blocks coloured at build time; a bad ``data-line-numbers`` is located at its fence."""
+        if "<pre><code" not in text:
+            return text
+        try:
+            return highlight_blocks(text)[0]
+        except StepError as exc:
+            index = slide.body.find("data-line-numbers")
+            line = slide.body_line + slide.body[:index].count("\n") if index >= 0 else slide.body_line
+            raise DeckError(slide.file, line, str(exc)) from None
 
     # Jinja ---------------------------------------------------------------
 

@@ -57,7 +57,6 @@
     var slides = document.querySelectorAll(".reveal .slides section:not(.stack)");  // the build's order
     if (slides.length !== update.count) return false;
     var at = Reveal.getIndices();
-    var highlight = Reveal.getPlugin && Reveal.getPlugin("highlight");
     update.slides.forEach(function (change) {
       var old = slides[change.index], holder = document.createElement("div");
       holder.innerHTML = change.html;
@@ -65,9 +64,6 @@
       if (!old || !fresh) return;
       keepDemos(old, fresh);
       old.replaceWith(fresh);
-      if (highlight && highlight.highlightBlock) {
-        fresh.querySelectorAll("pre code").forEach(function (block) { highlight.highlightBlock(block); });
-      }
     });
     Reveal.sync();
     Reveal.slide(at.h, at.v, at.f);

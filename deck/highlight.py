@@ -1,0 +1,151 @@
+"""Code blocks highlighted at build time with Pygments, so the page ships no highlighter.
+
+reveal.js's highlight plugin bundles all of highlight.js (about 900 KB to parse on
+every load) to colour a few code blocks. Here each block is coloured once, at build
+time, into highlight.js's class names (so a theme colours ``hljs-keyword`` and the
+rest exactly as it would for reveal.js's plugin) and the markup reveal.js's
+stylesheet already knows for line steps: a block with
+``data-line-numbers="1-4|5-9"`` becomes a table of numbered lines whose highlighted
+rows are marked, one ``<code>`` per step, the steps after the first as fragments that
+stack over it. Stepping through them is plain reveal.js fragments; print and the
+single file need nothing more.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.lexers.special import TextLexer
+from pygments.token import Comment, Generic, Keyword, Name, Number, Operator, Punctuation, String, _TokenType
+from pygments.util import ClassNotFound
+
+STYLESHEET = "theme/code.css"
+# The layout of numbered lines, which reveal.js's plugin used to inject; colours are the theme's.
+LINE_RULES = (
+    "/* Numbered code lines (deck/highlight.py); token colours come from the theme's .hljs-* rules. */\n"
+    ".reveal .hljs-ln { border-collapse: collapse; }\n"
+    ".reveal .hljs-ln-n::before { content: attr(data-line-number); }\n"
+    ".reveal .hljs-ln-numbers { padding-right: 0.6em; text-align: right; vertical-align: top; white-space: nowrap; }\n"
+)
+# Pygments token types to highlight.js classes, most specific first.
+_CLASSES: tuple[tuple[_TokenType, str], ...] = (
+    (Comment.Preproc, "hljs-meta"), (Comment, "hljs-comment"),
+    (Keyword.Type, "hljs-type"), (Keyword.Constant, "hljs-literal"), (Keyword, "hljs-keyword"),
+    (Operator.Word, "hljs-keyword"), (Operator, "hljs-operator"), (Punctuation, "hljs-punctuation"),
+    (String.Regex, "hljs-regexp"), (String.Symbol, "hljs-symbol"), (String, "hljs-string"), (Number, "hljs-number"),
+    (Name.Builtin, "hljs-built_in"), (Name.Function, "hljs-title function_"), (Name.Class, "hljs-title class_"),
+    (Name.Exception, "hljs-title class_"), (Name.Decorator, "hljs-meta"), (Name.Attribute, "hljs-attr"),
+    (Name.Tag, "hljs-name"), (Name.Variable, "hljs-variable"), (Name.Constant, "hljs-variable constant_"),
+    (Generic.Deleted, "hljs-deletion"), (Generic.Inserted, "hljs-addition"), (Generic.Heading, "hljs-section"),
+    (Generic.Emph, "hljs-emphasis"), (Generic.Strong, "hljs-strong"),
+)
+_BLOCK = re.compile(r'<pre><code(?: class="language-([\w+#.-]+)")?((?: [\w-]+="[^"]*")*)>(.*?)</code></pre>', re.S)
+_LINE_NUMBERS = re.compile(r' data-line-numbers="([^"]*)"')
+_STEP = re.compile(r"^\s*(\d+)(?:\s*-\s*(\d+))?\s*$")
+
+
+class StepError(ValueError):
+    """A ``data-line-numbers`` value that names no lines."""
+
+
+def highlight_blocks(text: str) -> tuple[str, bool]:
+    """Every ``<pre><code>`` block in ``text`` coloured; also whether there was any."""
+    found = False
+
+    def colour(match: re.Match[str]) -> str:
+        nonlocal found
+        found = True
+        return _block(match.group(1), match.group(2), html.unescape(match.group(3)))
+
+    return _BLOCK.sub(colour, text), found
+
+
+def stylesheet() -> str:
+    """What a page with code blocks needs beside its theme."""
+    return LINE_RULES
+
+
+def parse_steps(value: str) -> list[set[int]]:
+    """``"1-4|6,8"`` as the line sets of each step; an empty value means numbers without highlights."""
+    steps: list[set[int]] = []
+    for step in value.split("|"):
+        lines: set[int] = set()
+        for part in filter(None, (p.strip() for p in step.split(","))):
+            match = _STEP.match(part)
+            if match is None:
+                raise StepError(f"data-line-numbers: '{part}' is not a line or a range such as 3-7")
+            first = int(match.group(1))
+            last = int(match.group(2) or first)
+            if last < first or first < 1:
+                raise StepError(f"data-line-numbers: '{part}' is not a range of lines from 1")
+            lines.update(range(first, last + 1))
+        steps.append(lines)
+    return steps
+
+
+def _block(language: str | None, attributes: str, code: str) -> str:
+    lines = _coloured_lines(language, code)
+    classes = "hljs" + (f" language-{language}" if language else "")
+    numbers = _LINE_NUMBERS.search(attributes)
+    if numbers is None:
+        return f'<pre class="code-wrapper"><code class="{classes}"{attributes}>' + "\n".join(lines) + "</code></pre>"
+    steps = parse_steps(numbers.group(1))
+    beyond = max((line for step in steps for line in step), default=0)
+    if beyond > len(lines):
+        raise StepError(f"data-line-numbers: line {beyond} is past the block's last line ({len(lines)})")
+    rest = _LINE_NUMBERS.sub("", attributes)
+    blocks = []
+    for index, step in enumerate(steps):
+        marked = " has-highlights" if step else ""
+        fragment = " fragment" if index else ""
+        spec = numbers.group(1) if index == 0 else "|".join(numbers.group(1).split("|")[index:index + 1])
+        rows = "".join(_row(number, line, number in step) for number, line in enumerate(lines, start=1))
+        blocks.append(f'<code class="{classes}{marked}{fragment}" data-line-numbers="{html.escape(spec)}"{rest}><table class="hljs-ln">{rows}</table></code>')
+    return '<pre class="code-wrapper">' + "".join(blocks) + "</pre>"
+
+
+def _row(number: int, line: str, highlighted: bool) -> str:
+    mark = ' class="highlight-line"' if highlighted else ""
+    return (
+        f'<tr{mark}><td class="hljs-ln-line hljs-ln-numbers" data-line-number="{number}">'
+        f'<div class="hljs-ln-n" data-line-number="{number}"></div></td>'
+        f'<td class="hljs-ln-line hljs-ln-code" data-line-number="{number}">{line or " "}</td></tr>'
+    )
+
+
+def _coloured_lines(language: str | None, code: str) -> list[str]:
+    """The block's lines as HTML; a token running over a line end is closed and reopened."""
+    lines: list[str] = [""]
+    for kind, text in _lexer(language).get_tokens(code):
+        css = _class_of(kind)
+        for index, piece in enumerate(text.split("\n")):
+            if index:
+                lines.append("")
+            if piece:
+                escaped = html.escape(piece, quote=False)
+                lines[-1] += f'<span class="{css}">{escaped}</span>' if css else escaped
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+@functools.cache
+def _class_of(kind: _TokenType) -> str:
+    for token, css in _CLASSES:
+        if kind in token:
+            return css
+    return ""
+
+
+@functools.cache
+def _lexer(language: str | None) -> Lexer:
+    if not language:
+        return TextLexer(stripnl=False)
+    try:
+        return get_lexer_by_name(language, stripnl=False, ensurenl=True)
+    except ClassNotFound:
+        return TextLexer(stripnl=False)  # an unknown language is shown as plain text, never refused
