@@ -42,9 +42,8 @@ KINDS = ("overflow", "small-text", "contrast", "figure-text")
 WIDTH, HEIGHT = 1280, 720
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOAD_TIMEOUT_MS = 60_000
-_VERSION = b"legibility-v1"
+_VERSION = b"legibility-v2"  # v2: findings cached per slide
 _IGNORE = re.compile(r"<!--\s*legibility:\s*ignore\s+([a-z\s,-]+?)\s*-->")
-_SKIPPED_DIRS = ("vendor", "data")  # pinned libraries and demo data: neither changes the layout of text
 _warned_missing = False
 
 
@@ -111,17 +110,30 @@ def smallest(sizes: list[float]) -> float | None:
 
 
 def check(stage: Path, result: "BuildResult", cache_dir: Path) -> Report:
-    """Check the page built in ``stage``; Chromium runs only if the layout's inputs changed."""
+    """Check the page built in ``stage``; Chromium lays out only the slides whose inputs changed.
+
+    Each slide's findings are cached under a hash of its own <section> and of everything
+    else its layout depends on (the rest of the page, stylesheets, scripts, figure sizes,
+    the threshold, this module). A warm build with nothing changed reads them all from the
+    cache; after an edit, a page holding only the changed slides is laid out."""
     started = time.perf_counter()
+    report = Report()
     threshold = float(getattr(result.config, "min_text_px", DEFAULT_MIN_TEXT_PX))
     figures = _figure_facts(result.figures)
-    key = _key(stage, figures, threshold)
-    entry = cache_dir / "legibility" / f"{key}.json"
-    raw = _read(entry)
-    report = Report()
-    if raw is None:
+    html = (stage / "index.html").read_text(encoding="utf-8")
+    spans = _slide_spans(html)
+    if len(spans) != len(result.slides):  # a slide's own HTML holds <section>s: check the page as a whole
+        spans = []
+    shared = _shared_key(stage, html, spans, figures, threshold)
+    folder = cache_dir / "legibility"
+    keys = [hashlib.sha256(shared.encode() + html[a:b].encode()).hexdigest() for a, b in spans] or [shared]
+    cached = [_read(folder / f"{key}.json") for key in keys]
+    if spans:  # a slide's findings follow it when slides before it come or go
+        cached = [None if items is None else [{**item, "slide": index} for item in items] for index, items in enumerate(cached)]
+    wanted = [i for i, items in enumerate(cached) if items is None]
+    if wanted:
         try:
-            raw = measure(stage / "index.html", figures, threshold)
+            fresh = measure(stage, html, spans, wanted if spans else None, figures, threshold)
         except _NoBrowser as exc:
             global _warned_missing
             report.skipped = str(exc)
@@ -131,7 +143,11 @@ def check(stage: Path, result: "BuildResult", cache_dir: Path) -> Report:
             report.seconds = time.perf_counter() - started
             return report
         report.browser = True
-        _write(entry, raw)
+        for index in wanted if spans else [0]:
+            items = [item for item in fresh if not spans or item["slide"] == index]
+            cached[index] = items
+            _write(folder / f"{keys[index]}.json", items)
+    raw = [item for items in cached for item in (items or [])]
     report.findings, report.silenced = locate(raw, result.slides)
     report.seconds = time.perf_counter() - started
     return report
@@ -166,8 +182,13 @@ def locate(raw: list[dict[str, Any]], slides: list[Any]) -> tuple[list[Finding],
     return sorted(findings), silenced
 
 
-def measure(index: Path, figures: dict[str, dict[str, Any]], threshold: float) -> list[dict[str, Any]]:
-    """Open the built page in Chromium and return what the measuring script found, slide by slide."""
+def measure(stage: Path, html: str, spans: list[tuple[int, int]], wanted: list[int] | None,
+            figures: dict[str, dict[str, Any]], threshold: float) -> list[dict[str, Any]]:
+    """Lay the slides ``wanted`` (None: all) out in Chromium and return what the measuring script found.
+
+    The page opened is the built page with every other slide emptied (so slide numbers stay),
+    written beside index.html for the moment it is open; without a live demo among the
+    wanted slides, the demos' scripts and data (megabytes) are left out as well."""
     executable = shutil.which("chromium")
     if executable is None:
         raise _NoBrowser("Chromium is not installed (apt-get install -y chromium)")
@@ -175,19 +196,68 @@ def measure(index: Path, figures: dict[str, dict[str, Any]], threshold: float) -
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise _NoBrowser("Playwright is not installed (.venv/bin/pip install playwright)") from None
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        except Exception as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise _NoBrowser(f"Chromium did not start: {first}") from None
-        try:
-            page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
-            page.goto(index.resolve().as_uri(), wait_until="load", timeout=LOAD_TIMEOUT_MS)
-            page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=LOAD_TIMEOUT_MS)
-            return page.evaluate(_MEASURE_JS, {"figures": figures, "threshold": threshold, "contrast": MIN_CONTRAST})
-        finally:
-            browser.close()
+    page_file = stage / "index.html"
+    if wanted is not None:
+        page_file = stage / ".legibility-check.html"
+        page_file.write_text(_pruned(html, spans, set(wanted)), encoding="utf-8")
+    try:
+        with sync_playwright() as playwright:
+            try:
+                browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            except Exception as exc:
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise _NoBrowser(f"Chromium did not start: {first}") from None
+            try:
+                page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+                page.goto(page_file.resolve().as_uri(), wait_until="load", timeout=LOAD_TIMEOUT_MS)
+                page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=LOAD_TIMEOUT_MS)
+                return page.evaluate(_MEASURE_JS, {"figures": figures, "threshold": threshold, "contrast": MIN_CONTRAST, "wanted": wanted})
+            finally:
+                browser.close()
+    finally:
+        if page_file.name != "index.html":
+            page_file.unlink(missing_ok=True)
+
+
+_SECTION_TAG = re.compile(r"<section\b[^>]*>|</section\s*>", re.I)
+
+
+def _slide_spans(html: str) -> list[tuple[int, int]]:
+    """Where each slide's <section> starts and ends in the page, in reveal.js's order (stacks left out).
+
+    Slide text shown as text has its brackets escaped, so a tag scan finds the page's own
+    sections; a slide whose HTML adds sections makes the count differ and the caller checks
+    the page whole."""
+    open_tags: list[list[int]] = []  # [start offset, 1 if a section opened inside]
+    spans: list[tuple[int, int]] = []
+    for tag in _SECTION_TAG.finditer(html):
+        if tag.group().startswith("</"):
+            if not open_tags:
+                return []
+            begin, parent = open_tags.pop()
+            if not parent:
+                spans.append((begin, tag.end()))
+        else:
+            if open_tags:
+                open_tags[-1][1] = 1
+            open_tags.append([tag.start(), 0])
+    return sorted(spans) if not open_tags else []
+
+
+def _pruned(html: str, spans: list[tuple[int, int]], wanted: set[int]) -> str:
+    """The page with the slides not ``wanted`` emptied; without a demo among those, no demo scripts."""
+    pieces: list[str] = []
+    position = 0
+    for index, (begin, end) in enumerate(spans):
+        pieces.append(html[position:begin])
+        section = html[begin:end]
+        pieces.append(section if index in wanted else section[: section.index(">") + 1] + "</section>")
+        position = end
+    pieces.append(html[position:])
+    page = "".join(pieces)
+    if not any("data-demo=" in html[spans[i][0]:spans[i][1]] for i in wanted):
+        page = re.sub(r'<script src="(?:data|demos|lib|runtime)/[^"]*"></script>', "", page)
+    return page
 
 
 class _NoBrowser(Exception):
@@ -242,17 +312,23 @@ def _figure_facts(figures: dict[str, Figure]) -> dict[str, dict[str, Any]]:
     }
 
 
-def _key(stage: Path, figures: dict[str, dict[str, Any]], threshold: float) -> str:
-    """What the layout depends on: the page, every stylesheet and script of ours, figure sizes, this check."""
+def _shared_key(stage: Path, html: str, spans: list[tuple[int, int]], figures: dict[str, dict[str, Any]], threshold: float) -> str:
+    """What every slide's layout depends on besides its own <section>: the rest of the page, our
+    stylesheets and scripts (demo data included: it fills the demos' text), figure sizes, this check."""
     digest = hashlib.sha256(_VERSION)
     digest.update(Path(__file__).read_bytes())
     digest.update(json.dumps([figures, threshold, MIN_CONTRAST], sort_keys=True).encode())
+    position = 0
+    for begin, end in spans:
+        digest.update(html[position:begin].encode())
+        position = end
+    digest.update(html[position:].encode())
     for path in sorted(stage.rglob("*")):
         relative = path.relative_to(stage)
-        if relative.parts[0] in _SKIPPED_DIRS or path.suffix not in (".html", ".css", ".js") or not path.is_file():
+        if relative.parts[0] == "vendor" or path.suffix not in (".css", ".js") or not path.is_file():
             continue
         digest.update(str(relative).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    for name in ("reveal.js/dist/reveal.js", "reveal.js/dist/reveal.css"):  # vendor: versions only
+    for name in ("reveal.js/dist/reveal.js", "reveal.js/dist/reveal.css", "reveal.js/package.json"):  # vendor: its version
         vendor = stage / "vendor" / name
         if vendor.is_file():
             digest.update(str(vendor.stat().st_size).encode())
@@ -315,7 +391,7 @@ def _ignored(path: Path, line: int, kind: str) -> bool:
 
 # The measuring script: runs once in the page, visits every slide with all fragments shown.
 _MEASURE_JS = r"""
-async ({figures, threshold, contrast}) => {
+async ({figures, threshold, contrast, wanted}) => {
   // Every declared font now, not when a slide first shows it: KaTeX's glyphs change widths.
   await Promise.all(Array.from(document.fonts).map(f => f.load().catch(() => null)));
   await document.fonts.ready;
@@ -376,6 +452,7 @@ async ({figures, threshold, contrast}) => {
   const found = [];
   const slides = Reveal.getSlides();
   for (let index = 0; index < slides.length; index++) {
+    if (wanted && !wanted.includes(index)) continue;
     const section = slides[index];
     const where = Reveal.getIndices(section);
     Reveal.slide(where.h, where.v, 1000);

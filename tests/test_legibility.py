@@ -175,6 +175,10 @@ def test_warm_build_reuses_the_findings_without_chromium(talk: Path, tmp_path: P
     slides.write_text(slides.read_text(encoding="utf-8").replace("fine print", "finer print"), encoding="utf-8")
     changed = build(talk / "deck.yaml", tmp_path / "out", cache_dir=tmp_path / "cache", progress=False)
     assert changed.legibility is not None and changed.legibility.browser
+    # Only the edited slide was laid out again; the others' findings came from the cache, unchanged.
+    assert [f.line for f in changed.legibility.findings] == [f.line for f in cold.legibility.findings]
+    assert any('"finer print' in f.message for f in changed.legibility.findings)
+    assert not (tmp_path / "out" / ".legibility-check.html").exists()
 
 
 def test_without_chromium_the_build_says_so_once_and_goes_on(talk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
