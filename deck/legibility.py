@@ -284,11 +284,11 @@ def refuse_findings(stage: Path, result: "BuildResult") -> None:
     report = getattr(result, "legibility", None)
     if report is None or not report.findings:
         return
-    for finding in report.findings[1:]:
+    for finding in report.findings:
         print(finding.one_line("error"), file=sys.stderr)
     first = report.findings[0]
-    others = f" ({len(report.findings) - 1} more above; the previous output is untouched)" if len(report.findings) > 1 else " (the previous output is untouched)"
-    raise DeckError(first.file, first.line, f"error: legibility: {first.message}{others}")
+    raise DeckError(first.file, first.line, f"legibility: {len(report.findings)} finding(s) with --strict; "
+                    "the deck was not written and the previous output is untouched")
 
 
 def check_talk(config_path: Path, cache_dir: Path) -> Report:
@@ -396,6 +396,10 @@ async ({figures, threshold, contrast, wanted}) => {
   await Promise.all(Array.from(document.fonts).map(f => f.load().catch(() => null)));
   await document.fonts.ready;
   await Promise.all(Array.from(document.images).map(img => img.decode().catch(() => null)));
+  // Measure the end state: no transition or animation half-way (a fading slide, a fragment).
+  const still = document.createElement('style');
+  still.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+  document.head.appendChild(still);
   Reveal.configure({margin: 0, minScale: 1, maxScale: 1, transition: 'none', backgroundTransition: 'none'});
   Reveal.layout();
   const canvas = document.createElement('canvas').getContext('2d');
