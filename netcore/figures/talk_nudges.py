@@ -18,6 +18,7 @@ from netcore.data import as_inputs
 from netcore.figures.registry import FigureSpec, register
 
 TARGET = 2  # the digit of the notes' example ("say a two")
+HEADROOM = 8.5  # rows above the top neuron: room for the bars' three-line legend
 
 
 def target_example(labels: np.ndarray) -> int:
@@ -66,11 +67,11 @@ def draw_nudges(ctx):
     diagram.text(3, out_y, str(TARGET), ha="center", va="center", fontsize=theme.TITLE_SIZE + 4, zorder=3)
     diagram.annotate("", xy=(3.75, out_y + 3), xytext=(3.75, out_y + 0.4),
                      arrowprops={"arrowstyle": "-|>,head_width=0.5,head_length=0.8", "color": red, "lw": 4})
-    diagram.text(3, out_y - 1.6, f"now {n['output'][TARGET]:.2f}\nwanted 1", ha="center", va="top", color="#333333")
+    diagram.text(3, out_y - 2.6, f"now {n['output'][TARGET]:.2f}\nwanted 1", ha="center", va="top", color="#333333")
     diagram.text(-0.5, rows.max() + 1.3, f"last hidden layer ({len(hidden)})", ha="left", va="bottom")
     diagram.text(1.5, rows.min() - 1.0, "line width: how much\nthe weight should grow", ha="center", va="top", color="#333333")
     diagram.set_xlim(-0.6, 4.3)
-    diagram.set_ylim(rows.min() - 3.6, rows.max() + 5.4)
+    diagram.set_ylim(rows.min() - 3.6, rows.max() + HEADROOM)
     # the bars' rows must line up with the neurons: same data range per inch on both sides
 
     height = 0.38
@@ -80,9 +81,10 @@ def draw_nudges(ctx):
     bars.set_yticks([])
     bars.grid(axis="y", visible=False)
     bars.spines["left"].set_visible(False)
-    bars.set_ylim(rows.min() - 3.6, rows.max() + 5.4)
+    bars.set_ylim(rows.min() - 3.6, rows.max() + HEADROOM)
     bars.set_xlabel("wished change of each activation")
-    bars.legend(loc="upper center", frameon=False, ncol=1, fontsize=theme.SMALL)
+    bars.legend(loc="upper center", ncol=1, fontsize=theme.SMALL,
+                frameon=True, facecolor="white", edgecolor="none", framealpha=1.0)  # hides the zero line behind it
     return fig
 
 
