@@ -31,8 +31,12 @@ class DeckError(Exception):
 
 
 def display_path(path: Path) -> str:
-    """Show a path relative to the working directory when it lies below it."""
+    """Show a path relative to the working directory when it lies below it.
+
+    Only the folders are resolved: a symbolic link is named as the speaker named it.
+    """
+    real = path.resolve() if path.name in ("", ".", "..") else path.parent.resolve() / path.name
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(real.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
