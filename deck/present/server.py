@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from deck.paths import TEMPLATES_DIR
+from deck.present.followers import Followers
 from deck.present.audience import MAX_BODY, DigitError, parse_digit, parse_room, parse_slide
 from deck.present.state import RateLimited, Room, RoomClosed
 from deck.serve import ETagCache
@@ -32,7 +33,6 @@ from deck.serve import ETagCache
 PREFIX = "/__present__/"
 CLIENT_FILES = {name: TEMPLATES_DIR / "audience" / name for name in ("present.js", "present.css")}
 KEEPALIVE_SECONDS = 15.0
-COUNT_SECONDS = 1.0        # followers hear the room's size at most this often
 MAX_STREAMS = 1500         # open event streams at once; more get 503
 SOCKET_TIMEOUT = 20.0      # a client that stops reading (or never sends its headers) lets go of its thread
 GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
@@ -52,6 +52,7 @@ class Site:
     etags: ETagCache
     gzipped: "GzipCache"
     streams: "StreamCount"
+    followers: Followers
 
 
 class StreamCount:
@@ -262,29 +263,13 @@ class PresentHandler(BaseHTTPRequestHandler):
         self.wfile.write(f"event: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode("utf-8"))
 
     def _follow(self) -> None:
-        """Every page's stream: the live slide at once, the room's size at most once a second."""
+        """Every page's stream: headers here, then the broadcaster writes to it; this thread just waits."""
         if not self._open_stream():
             return
-        room = self.site.room
-        sent: tuple[int, int] | None = None
-        sent_at = last_write = 0.0
         try:
-            while True:
-                version, counted, state = room.follow_snapshot()
-                now = time.monotonic()
-                if sent is None or version != sent[0] or (counted != sent[1] and now - sent_at >= COUNT_SECONDS):
-                    self._event("state", state)
-                    self.wfile.flush()
-                    sent, sent_at, last_write = (version, counted), now, now
-                elif now - last_write >= KEEPALIVE_SECONDS:
-                    self.wfile.write(b": keep-alive\n\n")
-                    self.wfile.flush()
-                    last_write = now
-                if room.stopping:
-                    return
-                room.wait_move(version, COUNT_SECONDS)
-        except OSError:
-            return  # the page went away (reload, tab closed, phone asleep)
+            self.wfile.flush()
+            gone = self.site.followers.join(self.connection)
+            gone.wait()
         finally:
             self.site.streams.leave()
 
@@ -436,13 +421,19 @@ def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
+class RoomServer(ThreadingHTTPServer):
+    """A room connects at once when the join slide comes up: a listen queue for all of it."""
+
+    daemon_threads = True
+    request_queue_size = 512
+
+
 class PresentServer:
     """The deck at ``http://HOST:PORT/`` in a background thread; ``stop()`` ends every stream."""
 
     def __init__(self, root: Path, room: Room, token: str, host: str, port: int, advertise: str | None = None):
         self.room = room
-        self.httpd = ThreadingHTTPServer((host, port), self._handler)  # binds now: a busy port fails here
-        self.httpd.daemon_threads = True
+        self.httpd = RoomServer((host, port), self._handler)  # binds now: a busy port fails here
         bound_port = self.httpd.server_address[1]
         shown = advertise or host
         self.audience_url = f"http://{_url_host(shown)}:{bound_port}/"
@@ -450,7 +441,7 @@ class PresentServer:
         from deck.present.qr import qr_svg
 
         self.site = Site(root.resolve(), room, token, self.audience_url, qr_svg(self.audience_url),
-                         ETagCache(), GzipCache(), StreamCount())
+                         ETagCache(), GzipCache(), StreamCount(), Followers(room))
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.25},
                                         name="deck-present", daemon=True)
 
@@ -458,6 +449,7 @@ class PresentServer:
         return PresentHandler(*args, site=self.site)
 
     def start(self) -> None:
+        self.site.followers.start()
         self._thread.start()
 
     def stop(self) -> None:

@@ -60,7 +60,7 @@ class Room:
     def __init__(self, max_digits: int = MAX_DIGITS, max_clients: int = MAX_CLIENTS) -> None:
         lock = threading.Lock()
         self.changed = threading.Condition(lock)  # anything: the presenter's room streams wait here
-        self.moved = threading.Condition(lock)    # what followers hear at once: slide, frozen, clear
+        self.moved = threading.Condition(lock)    # what followers hear at once (slide, frozen, clear): the broadcaster waits here
         self.started = time.monotonic()
         self.max_digits = max_digits
         self.max_clients = max_clients
@@ -81,9 +81,10 @@ class Room:
     def public_state(self) -> dict[str, Any]:
         """What every page may know: the live position and the room's size and status."""
         with self.changed:
-            return self._public_state()
+            return self.locked_state()
 
-    def _public_state(self) -> dict[str, Any]:
+    def locked_state(self) -> dict[str, Any]:
+        """public_state() for a caller that already holds the lock (the broadcaster)."""
         shown = sum(1 for d in self.digits if not d.hidden)
         return {"slide": dict(self.slide), "open": not self.frozen and self.total_received < self.max_digits,
                 "frozen": self.frozen, "count": shown, "epoch": self.epoch}
@@ -92,24 +93,10 @@ class Room:
         with self.changed:
             return self.version, self.count_version
 
-    def follow_snapshot(self) -> tuple[int, int, dict[str, Any]]:
-        """(version, count_version, public state), read together."""
-        with self.changed:
-            return self.version, self.count_version, self._public_state()
-
     def wait_room(self, seen: tuple[int, int], timeout: float) -> None:
         """Block until (version, count_version) differs from ``seen``, the run stops, or the timeout."""
         with self.changed:
             self.changed.wait_for(lambda: (self.version, self.count_version) != seen or self.stopping, timeout)
-
-    def wait_move(self, seen: int, timeout: float) -> None:
-        """Block until the slide, the freeze or the epoch changes, the run stops, or the timeout.
-
-        Digits do not wake these waiters: a room of followers is woken by the
-        presenter, and hears the new size on its next timeout.
-        """
-        with self.moved:
-            self.moved.wait_for(lambda: self.version != seen or self.stopping, timeout)
 
     def _moved(self) -> None:
         self.version += 1
