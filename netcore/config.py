@@ -128,6 +128,17 @@ def _number_hint(value: Any) -> str:
     return ""
 
 
+def _integer_hint(value: Any) -> str:
+    """``epochs: 1e9`` is text to YAML; say so, with the number written out."""
+    try:
+        number = float(value) if isinstance(value, str) else None
+    except ValueError:
+        return ""
+    if number is None or not math.isfinite(number) or number != int(number):
+        return ""
+    return f" (YAML reads {value.strip()} as text; write {int(number)})"
+
+
 def _validate(cfg: NetworkConfig) -> None:
     layers = cfg.layers
     if not isinstance(layers, tuple) or len(layers) < 2:
@@ -145,9 +156,9 @@ def _validate(cfg: NetworkConfig) -> None:
     if not _is_number(cfg.weight_decay) or cfg.weight_decay < 0:
         raise ConfigError("weight_decay", f"must be a number >= 0, got {cfg.weight_decay!r}{_number_hint(cfg.weight_decay)}")
     if not _is_int(cfg.batch_size) or cfg.batch_size < 1:
-        raise ConfigError("batch_size", f"must be an integer >= 1, got {cfg.batch_size!r}")
+        raise ConfigError("batch_size", f"must be an integer >= 1, got {cfg.batch_size!r}{_integer_hint(cfg.batch_size)}")
     if not _is_int(cfg.epochs) or cfg.epochs < 1:
-        raise ConfigError("epochs", f"must be an integer >= 1, got {cfg.epochs!r}")
+        raise ConfigError("epochs", f"must be an integer >= 1, got {cfg.epochs!r}{_integer_hint(cfg.epochs)}")
     if not _is_int(cfg.seed) or cfg.seed < 0:
         raise ConfigError("seed", f"must be an integer >= 0, got {cfg.seed!r}")
     if not _is_int(cfg.validation_size) or cfg.validation_size < 0:
