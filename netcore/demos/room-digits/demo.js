@@ -14,8 +14,8 @@
   "use strict";
 
   var SIDE = 28;
-  var RECENT = 16;   // newest arrivals in the strip
-  var ODD = 3;       // odd ones out shown large
+  var RECENT = 13;   // newest arrivals in the strip
+  var ODD = 6;       // odd ones out shown large
   var ARM_MS = 3000; // a second click within this time confirms a hide or a clear
 
   function factory(ctx) {
@@ -29,11 +29,11 @@
     // ---- DOM --------------------------------------------------------------------------
     var countEl = el("div", { class: "rd-count", "data-role": "count", text: "0" });
     var countLabel = el("div", { class: "rd-count-label", text: "digits from the room" });
-    var rightEl = el("div", { class: "rd-right", "data-role": "accuracy", text: "\u2013" });
+    var rightEl = el("div", { class: "rd-right", "data-role": "accuracy", text: "" });
     var statusEl = el("div", { class: "rd-status", "data-role": "status", text: "" });
     var grid = el("table", { class: "rd-grid", "data-role": "confusion", "aria-label": "Confusion grid: rows the digit meant, columns what the network read" });
     var cells = [];
-    grid.appendChild(el("caption", { text: "rows: the digit meant \u00b7 columns: what the network read" }));
+    grid.appendChild(el("caption", { text: "row: meant \u00b7 column: read" }));
     var headRow = el("tr", {}, [el("th", {})]);
     for (var c = 0; c < classes; c++) headRow.appendChild(el("th", { text: String(c) }));
     grid.appendChild(headRow);
@@ -111,14 +111,13 @@
       var canvas = el("canvas", { class: big ? "rd-big" : "rd-thumb", "aria-label": "a drawn " + item.label });
       drawDigit(canvas, item.image);
       var right = item.read === item.label;
-      var caption = big
-        ? "meant " + item.label + " \u00b7 read " + item.read + " (" + Math.round(item.sure * 100) + "%)"
-        : item.read + (right ? " \u2713" : " \u2717");
+      var caption = big ? item.label + " \u2192 " + item.read : item.read + (right ? " \u2713" : " \u2717");
       var wrap = el("figure", {
         class: "rd-tile" + (right ? " rd-ok" : " rd-wrong") + (item.fresh && !big ? " rd-fresh" : "") + (armed === item.id ? " rd-armed" : ""),
         "data-id": item.id, "data-label": item.label, "data-read": item.read,
-        title: presenter ? "Click twice to hide this drawing" : ""
-      }, [canvas, el("figcaption", { text: armed === item.id ? "click again to hide" : caption })]);
+        title: "meant " + item.label + ", read as " + item.read + " (" + Math.round(item.sure * 100) + "% sure)" +
+          (presenter ? "; click twice to hide it" : "")
+      }, [canvas, el("figcaption", { text: armed === item.id ? "hide?" : caption })]);
       if (presenter) wrap.addEventListener("click", function () { hideClicked(item.id); });
       return wrap;
     }
@@ -139,18 +138,17 @@
         var cell = cells[r][c], value = counts[r][c];
         cell.textContent = value ? String(value) : "";
         cell.setAttribute("data-count", String(value));
-        var alpha = value && max ? 0.25 + 0.75 * value / max : 0;
-        cell.style.backgroundColor = value ? (r === c ? "rgba(46,160,67," + alpha + ")" : "rgba(255,159,28," + alpha + ")") : "";
+        cell.className = (r === c ? "rd-diag" : "") + (value ? (r === c ? " rd-hit" : " rd-miss") : "");
       }
       var shown = room && typeof room.count === "number" && !presenter ? room.count : n;
       countEl.textContent = String(shown);
-      rightEl.textContent = n ? "network right on " + right + " of " + n + " (" + Math.round(100 * right / n) + "%)" : (presenter ? "waiting for the first digit" : "");
+      rightEl.textContent = n ? right + " of " + n + " read right (" + Math.round(100 * right / n) + "%)" : "";
       rightEl.setAttribute("data-right", String(right));
 
       var odd = digits.filter(function (d) { return d.read !== d.label; })
         .sort(function (a, b) { return a.meantP - b.meantP; }).slice(0, ODD);
       oddBox.textContent = "";
-      if (!odd.length) oddBox.appendChild(el("p", { class: "demo-muted", text: n ? "none yet: the network read every digit as meant" : "" }));
+      if (!odd.length) oddBox.appendChild(el("p", { class: "demo-muted", text: n ? "none yet" : "" }));
       odd.forEach(function (d) { oddBox.appendChild(tile(d, true)); });
 
       recentBox.textContent = "";
@@ -163,10 +161,10 @@
         statusEl.setAttribute("data-state", room.frozen ? "paused" : room.open ? "open" : "full");
         freezeBtn.textContent = room.frozen ? "Open room" : "Pause room";
       }
-      if (!cfg) note.textContent = "Present with build.py --present: the room's digits arrive here as they are sent.";
-      else if (!presenter) note.textContent = "The room's drawings are on the big screen.";
+      if (!cfg) note.textContent = "With build.py --present, the room's digits arrive here.";
+      else if (!presenter) note.textContent = "The drawings are on the big screen.";
       else note.textContent = digits.length ? "" : "Phones join at " + cfg.audience;
-      clearBtn.textContent = armed === "clear" ? "Click again to clear" : "Clear room";
+      clearBtn.textContent = armed === "clear" ? "Sure? Click" : "Clear room";
     }
 
     function arm(what) {
