@@ -142,6 +142,12 @@ def check(stage: Path, result: "BuildResult", cache_dir: Path) -> Report:
                 _warned_missing = True
             report.seconds = time.perf_counter() - started
             return report
+        except Exception as exc:  # the page did not load or the script failed: a check lost, not a build
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            report.skipped = f"the check failed: {type(exc).__name__}: {first}"
+            print(f"legibility: check skipped: {report.skipped}", file=sys.stderr)
+            report.seconds = time.perf_counter() - started
+            return report
         report.browser = True
         for index in wanted if spans else [0]:
             items = [item for item in fresh if not spans or item["slide"] == index]
@@ -189,7 +195,7 @@ def measure(stage: Path, html: str, spans: list[tuple[int, int]], wanted: list[i
     The page opened is the built page with every other slide emptied (so slide numbers stay),
     written beside index.html for the moment it is open; without a live demo among the
     wanted slides, the demos' scripts and data (megabytes) are left out as well."""
-    executable = shutil.which("chromium")
+    executable = chromium_path()
     if executable is None:
         raise _NoBrowser("Chromium is not installed (apt-get install -y chromium)")
     try:
@@ -258,6 +264,11 @@ def _pruned(html: str, spans: list[tuple[int, int]], wanted: set[int]) -> str:
     if not any("data-demo=" in html[spans[i][0]:spans[i][1]] for i in wanted):
         page = re.sub(r'<script src="(?:data|demos|lib|runtime)/[^"]*"></script>', "", page)
     return page
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium on PATH; the check never downloads a browser."""
+    return shutil.which("chromium")
 
 
 class _NoBrowser(Exception):
@@ -359,6 +370,9 @@ def _line_for(slide: "Slide", needle: str, figure: str | None) -> int:
     """The body line that holds the offending text or names the figure; the slide's own line if none."""
     lines = slide.body.split("\n")
     wanted = [f"figure:{figure}", f'"{figure}"', f"'{figure}'"] if figure else []
+    exact = (needle or "").strip()
+    if len(exact) >= 3 and "\n" not in exact:
+        wanted.append(exact)
     for index, text in enumerate(lines):
         if any(w in text for w in wanted):
             return slide.body_line + index
@@ -501,13 +515,15 @@ async ({figures, threshold, contrast, wanted}) => {
       const cs = getComputedStyle(el);
       const size = parseFloat(cs.fontSize);
       const sample = snippet(text);
-      const owner = el.closest('[data-figure]');
+      const math = el.closest('.katex');
+      const annotation = math && math.querySelector('annotation');
+      const needle = annotation ? annotation.textContent : text;  // a formula is found in the source by its TeX
       if (outside(rect)) {
-        found.push({slide: index, kind: 'overflow', needle: text, severity: 1000,
+        found.push({slide: index, kind: 'overflow', needle, severity: Math.max(rect.right - frame.right, rect.bottom - frame.bottom, frame.left - rect.left, frame.top - rect.top),
           message: `text "${sample}" lies outside the 1280x720 frame (${edges(rect)} it)`});
       }
       if (size < threshold - 0.01) {
-        found.push({slide: index, kind: 'small-text', needle: text, severity: threshold - size,
+        found.push({slide: index, kind: 'small-text', needle, severity: threshold - size,
           message: `text "${sample}" is ${+size.toFixed(1)} px, smaller than ${threshold} px`});
       }
       const back = backgroundOf(el, section, slideBackground);
@@ -517,7 +533,7 @@ async ({figures, threshold, contrast, wanted}) => {
         const shown = over(ink, back);
         const value = ratio(shown, back);
         if (value < contrast - 0.005) {
-          found.push({slide: index, kind: 'contrast', needle: text, severity: contrast - value,
+          found.push({slide: index, kind: 'contrast', needle, severity: contrast - value,
             message: `text "${sample}" has contrast ${value.toFixed(2)}:1 against its background, below ${contrast}:1`});
         }
       }
@@ -527,9 +543,11 @@ async ({figures, threshold, contrast, wanted}) => {
       if (hidden(el) || (el.tagName === 'svg' && el.parentElement.closest('svg'))) continue;
       const rect = el.getBoundingClientRect();
       const figure = el.closest('[data-figure]');
-      const what = figure ? `figure '${figure.dataset.figure}'` : (el.dataset.demo ? `demo '${el.dataset.demo}'` : `<${el.tagName.toLowerCase()}>`);
+      const what = figure ? `figure '${figure.dataset.figure}'` : (el.dataset.demo ? `demo '${el.dataset.demo}'` :
+        (el.classList.contains('katex-display') ? 'a formula' : `<${el.tagName.toLowerCase()}>`));
+      const tex = el.querySelector('annotation');
       if (outside(rect)) {
-        found.push({slide: index, kind: 'overflow', needle: el.textContent || '', figure: figure ? figure.dataset.figure : null,
+        found.push({slide: index, kind: 'overflow', needle: tex ? tex.textContent : (el.textContent || ''), figure: figure ? figure.dataset.figure : null,
           severity: 1000, message: `${what} lies outside the 1280x720 frame (${edges(rect)} it)`});
       }
       if (el.tagName === 'PRE' || el.tagName === 'TABLE') {

@@ -61,6 +61,12 @@ A line with <span style="font-size: 12px">fine print nobody reads</span> in it.
 
 ---
 
+## A formula too wide for the frame
+
+$$a_1 + a_2 + a_3 + a_4 + a_5 + a_6 + a_7 + a_8 + a_9 + a_{10} + a_{11} + a_{12} + a_{13} + a_{14} + a_{15} + a_{16} + a_{17}$$
+
+---
+
 ## Silenced on purpose
 
 <span style="font-size: 12px">the footnote we accept</span> <!-- legibility: ignore small-text -->
@@ -77,7 +83,7 @@ ax.tick_params(labelsize=8)
 """
 
 def plant(folder: Path) -> Path:
-    """A talk with one clean slide, an overflow, a 12 px span, pale text, a small-font figure and a silenced span."""
+    """A talk with one clean slide, an overflow, a 12 px span, pale text, a small-font figure, a too-wide formula and a silenced span."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "deck.yaml").write_text('title: "Planted problems"\nslides:\n  - talk.md\n', encoding="utf-8")
     (folder / "talk.md").write_text(SLIDES, encoding="utf-8")
@@ -114,14 +120,17 @@ def test_planted_problems_are_warnings_at_their_lines(talk: Path, tmp_path: Path
     small = [f for f in found if "smaller than 24 px" in f[2] and not f[2].startswith("figure")]
     pale = [f for f in found if "contrast" in f[2]]
     figure = [f for f in found if f[2].startswith("figure 'tiny'")]
-    assert overflow and all(f[1] >= line_of(SLIDES, "## Too much") and f[1] <= line_of(SLIDES, "- fourteen") for f in overflow), found
+    bullets = [f for f in overflow if line_of(SLIDES, "## Too much") <= f[1] <= line_of(SLIDES, "- fourteen")]
+    assert len(bullets) == 1, found
     assert [f[1] for f in small] == [line_of(SLIDES, "fine print")], found
     assert "12 px" in small[0][2]
     assert [f[1] for f in pale] == [line_of(SLIDES, "washed out")], found
     assert [f[1] for f in figure] == [line_of(SLIDES, "figure:tiny")], found
     assert "11.1 px" in figure[0][2]  # 8 pt at 100 dpi, shown at its drawn size
+    formula = [f for f in overflow if f[1] == line_of(SLIDES, "a_{17}")]
+    assert formula, found  # the formula's overflow is named at the line of its TeX
     assert not any(f[1] == line_of(SLIDES, "the footnote") for f in found), "a silenced finding was reported"
-    assert len(found) == 4, found  # overflow, small text, contrast, figure text; the clean slide has none
+    assert len(found) == 5, found  # two overflows, small text, contrast, figure text; the clean slide has none
     assert (tmp_path / "out" / "index.html").is_file()
 
 
@@ -135,7 +144,7 @@ def test_strict_refuses_the_deck_and_keeps_the_previous_output(talk: Path, tmp_p
     strict = run_build(talk, "--out", out, "--cache", tmp_path / "cache", "--strict")
     assert strict.returncode == 2, strict.stderr
     errors = [line for line in strict.stderr.splitlines() if ": error: legibility:" in line]
-    assert len(errors) == 4, strict.stderr
+    assert len(errors) == 5, strict.stderr
     assert "previous output is untouched" in strict.stderr
     assert (out / "index.html").read_bytes() == before
 
@@ -143,10 +152,10 @@ def test_strict_refuses_the_deck_and_keeps_the_previous_output(talk: Path, tmp_p
 def test_check_reports_legibility_and_strict_fails_it(talk: Path, tmp_path: Path) -> None:
     relaxed = run_build(talk, "--check", "--cache", tmp_path / "cache")
     assert relaxed.returncode == 0, relaxed.stdout + relaxed.stderr
-    assert len(findings(relaxed.stderr)) == 4
+    assert len(findings(relaxed.stderr)) == 5
     strict = run_build(talk, "--check", "--strict", "--cache", tmp_path / "cache")
     assert strict.returncode == 1
-    assert len(findings(strict.stderr)) == 4
+    assert len(findings(strict.stderr)) == 5
 
 
 def test_threshold_comes_from_deck_yaml(talk: Path, tmp_path: Path) -> None:
@@ -185,7 +194,7 @@ def test_without_chromium_the_build_says_so_once_and_goes_on(talk: Path, tmp_pat
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     from deck.pipeline import build
 
-    monkeypatch.setattr(legibility.shutil, "which", lambda name: None)
+    monkeypatch.setattr(legibility, "chromium_path", lambda: None)
     monkeypatch.setattr(legibility, "_warned_missing", False)
     for attempt in range(2):
         result = build(talk / "deck.yaml", tmp_path / f"out{attempt}", cache_dir=tmp_path / "cache", progress=False)
