@@ -94,6 +94,8 @@ def _resolve_paths(args: argparse.Namespace) -> None:
     talk = Talk(config.parent)
     args.out = args.out if args.out is not None else talk.default_out
     args.cache = args.cache if args.cache is not None else talk.default_cache
+    if (args.bind or args.save_audience) and not args.present:
+        raise DeckError("--bind" if args.bind else "--save-audience", None, "this option goes with --present")
     if not (0 if args.present else 1) <= args.port <= 65535:
         raise DeckError("--port", None, f"port {args.port} is not between 1 and 65535")
 

@@ -146,6 +146,11 @@ def test_present_refuses_without_a_built_deck_and_says_how_to_build(tmp_path: Pa
     assert result.stdout == ""
 
 
+def test_present_options_need_present(deck: Path) -> None:
+    result = run_build("--bind", "127.0.0.1", "--out", deck, timeout=60)
+    assert result.returncode == 2 and "--bind: this option goes with --present" in result.stderr
+
+
 def test_save_audience_may_not_write_into_the_deck(deck: Path) -> None:
     result = run_build("--present", "--bind", "127.0.0.1", "--port", "0", "--out", deck, "--save-audience", deck / "digits.json", timeout=60)
     assert result.returncode == 2
