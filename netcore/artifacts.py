@@ -8,6 +8,8 @@ with nothing changed copies cached files without importing matplotlib.
 from __future__ import annotations
 
 import importlib.metadata
+import multiprocessing
+import os
 import shutil
 import sys
 import time
@@ -194,24 +196,60 @@ def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None) -> tup
     specs = {name: spec for name, spec in registry.discover().items() if wanted is None or name in wanted}
     mpl_version = importlib.metadata.version("matplotlib")
     figures, redrawn = {}, []
+    keys, entries = {}, {}
     for spec in specs.values():
-        key = cache_mod.key_of(
+        keys[spec.name] = cache_mod.key_of(
             "figure", build.model_key, spec.name, spec.format, mpl_version,
             cache_mod.source_digest(*spec.source_files),
         )
-        entry = build.lookup("figures", key, _figure_reader(spec.filename))
-        if entry is None:
-            from netcore.figures import theme
-
-            fig = spec.draw(build.ctx)
-            width, height = theme.pixel_size(fig)
-            content, smallest = theme.render(fig, spec.format)
-            entry = build.cache.put("figures", key, {spec.filename: content}, {"width": width, "height": height, "min_font_px": smallest})
-            redrawn.append(spec.name)
+        entries[spec.name] = build.lookup("figures", keys[spec.name], _figure_reader(spec.filename))
+    missing = [name for name, entry in entries.items() if entry is None]
+    for name, (content, width, height, smallest) in zip(missing, _draw(build.ctx, missing)):
+        spec = specs[name]
+        entries[name] = build.cache.put("figures", keys[name], {spec.filename: content}, {"width": width, "height": height, "min_font_px": smallest})
+        redrawn.append(name)
+    for spec in specs.values():
+        entry = entries[spec.name]
         relative = f"figures/{spec.filename}"
         _copy(entry.path(spec.filename), out_dir / relative)
         figures[spec.name] = Figure(spec.name, relative, spec.alt, spec.caption, entry.meta["width"], entry.meta["height"], entry.meta.get("min_font_px"))
     return figures, redrawn
+
+
+_DRAWING_CTX: Any = None  # the figure context a forked drawing worker inherits
+
+
+def _draw(ctx: Any, names: list[str]) -> list[tuple[bytes, int, int, float | None]]:
+    """Draw the named figures, several at once on a machine with more than one core.
+
+    matplotlib is single-threaded, so figures are drawn in forked workers that inherit the
+    trained model and data from this process; each figure gets a fresh worker, so its bytes
+    do not depend on which figures were drawn before it. One figure, one core or no fork():
+    drawn here, one after another."""
+    global _DRAWING_CTX
+    workers = min(len(names), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_draw_one(ctx, name) for name in names]
+    _DRAWING_CTX = ctx
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
+            return pool.map(_draw_in_worker, names, chunksize=1)
+    finally:
+        _DRAWING_CTX = None
+
+
+def _draw_in_worker(name: str) -> tuple[bytes, int, int, float | None]:
+    return _draw_one(_DRAWING_CTX, name)
+
+
+def _draw_one(ctx: Any, name: str) -> tuple[bytes, int, int, float | None]:
+    from netcore.figures import registry, theme
+
+    spec = registry.discover()[name]
+    fig = spec.draw(ctx)
+    width, height = theme.pixel_size(fig)
+    content, smallest = theme.render(fig, spec.format)
+    return content, width, height, smallest
 
 
 def _exports(build: _Build, out_dir: Path) -> list[str]:
