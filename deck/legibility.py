@@ -303,14 +303,20 @@ def refuse_findings(stage: Path, result: "BuildResult") -> None:
 
 
 def check_talk(config_path: Path, cache_dir: Path) -> Report:
-    """``--check``: build the talk into a scratch folder (from the cache) and check that page."""
+    """``--check``: build the talk into a scratch folder from its cache and check that page.
+
+    With no cache yet (nothing was ever built) the check is skipped with a message rather
+    than training and drawing everything inside a lint run."""
     import tempfile
 
     from deck.pipeline import build
 
+    if not Path(cache_dir).is_dir():
+        print(f"legibility: not checked: no cache at {display_path(Path(cache_dir))} yet (build the talk once)", file=sys.stderr)
+        return Report(skipped="no cache yet")
     with tempfile.TemporaryDirectory(prefix="deck-legibility-") as scratch:
         result = build(config_path, Path(scratch) / "out", cache_dir=cache_dir, progress=False)
-    return getattr(result, "legibility", None) or Report(skipped="the build made no check")
+    return result.legibility or Report(skipped="the build made no check")
 
 
 # Helpers ------------------------------------------------------------------------------

@@ -150,6 +150,9 @@ def test_strict_refuses_the_deck_and_keeps_the_previous_output(talk: Path, tmp_p
 
 
 def test_check_reports_legibility_and_strict_fails_it(talk: Path, tmp_path: Path) -> None:
+    never_built = run_build(talk, "--check", "--cache", tmp_path / "cache")
+    assert never_built.returncode == 0 and "legibility: not checked: no cache" in never_built.stderr
+    assert run_build(talk, "--out", tmp_path / "out", "--cache", tmp_path / "cache", "--quiet").returncode == 0
     relaxed = run_build(talk, "--check", "--cache", tmp_path / "cache")
     assert relaxed.returncode == 0, relaxed.stdout + relaxed.stderr
     assert len(findings(relaxed.stderr)) == 5
