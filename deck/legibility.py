@@ -486,11 +486,11 @@ async ({figures, threshold, contrast, wanted}) => {
     const frame = document.querySelector('.reveal .slides').getBoundingClientRect();
     const bg = Reveal.getSlideBackground(where.h, where.v);
     let slideBackground = pageBackground();
-    if (bg) {
-      const content = bg.querySelector('.slide-background-content') || bg;
-      const cs = getComputedStyle(content);
-      if (cs.backgroundImage && cs.backgroundImage !== 'none') slideBackground = null;
-      else {
+    if (bg) {  // reveal.js paints data-background-* on the background element or its content layer
+      for (const layer of [bg, bg.querySelector('.slide-background-content')]) {
+        if (!layer || !slideBackground) continue;
+        const cs = getComputedStyle(layer);
+        if (cs.backgroundImage && cs.backgroundImage !== 'none') { slideBackground = null; continue; }
         const c = parse(cs.backgroundColor);
         if (c[3] > 0) slideBackground = over(c, slideBackground);
       }

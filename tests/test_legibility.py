@@ -245,3 +245,29 @@ def test_default_talk_has_no_findings_under_strict(tmp_path: Path, chromium_path
     result = run_build("--out", tmp_path / "out", "--cache", PROJECT / ".cache", "--strict")
     assert result.returncode == 0, result.stderr
     assert findings(result.stderr) == []
+
+
+def test_contrast_is_measured_against_the_slide_background(tmp_path: Path, chromium_path: str) -> None:
+    """A slide's own background colour (data-background-color) and the dark class's panel are
+    what light text sits on; light text on the page's paper is a finding."""
+    talk = tmp_path / "talk"
+    talk.mkdir()
+    (talk / "deck.yaml").write_text('title: "Backgrounds"\nslides:\n  - talk.md\n', encoding="utf-8")
+    text = textwrap.dedent("""\
+        {class: dark}
+        ## On the dark panel
+
+        ---
+
+        {background: "#202020"}
+        ## <span style="color: #f0f0f0">Light on a dark slide colour</span>
+
+        ---
+
+        ## <span style="color: #f0f0f0">Light on paper</span>
+        """)
+    (talk / "talk.md").write_text(text, encoding="utf-8")
+    result = run_build(talk, "--out", tmp_path / "out", "--cache", tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    found = findings(result.stderr)
+    assert [(line, "contrast" in message) for _, line, message in found] == [(line_of(text, "Light on paper"), True)], found
