@@ -230,6 +230,10 @@ def _draw(ctx: Any, names: list[str]) -> list[tuple[bytes, int, int, float | Non
     workers = min(len(names), os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [_draw_one(ctx, name) for name in names]
+    import matplotlib.pyplot  # noqa: F401 - imported once here, not once in every worker
+
+    from netcore.figures import theme  # noqa: F401 - the same: its rcParams are set before forking
+
     _DRAWING_CTX = ctx
     try:
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
