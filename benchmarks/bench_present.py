@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import gzip
 import json
 import random
 import re
@@ -135,8 +136,8 @@ async def phone_life(phone: Phone, port: int, tally: Tally, stop: asyncio.Event,
 
 
 async def _phone_life(phone: Phone, port: int, tally: Tally, stop: asyncio.Event, digit_at: float, started: float) -> None:
-    status, page = await http(port, "GET", "/")
-    if status != 200 or b"/__present__/present.js" not in page:
+    status, page = await http(port, "GET", "/", headers={"Accept-Encoding": "gzip"})  # as a phone's browser asks
+    if status != 200 or b"/__present__/present.js" not in gzip.decompress(page):
         tally.errors.append(f"phone {phone.number}: page {status}")
     status, body = await http(port, "POST", "/__present__/hello", b"{}", {"Content-Type": "application/json"})
     if status != 200:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from deck.paths import TEMPLATES_DIR
@@ -78,11 +78,29 @@ class StreamCount:
 
 
 class GzipCache:
-    """Compressed copies of the deck's text files, made once per file version (a room loads the same ones)."""
+    """Compressed copies of the deck's text files and the two pages, made once per file version (a room loads the same ones)."""
 
     def __init__(self) -> None:
         self._known: dict[Path, tuple[str, bytes]] = {}
         self._lock = threading.Lock()
+
+    def page(self, index: Path, etag: str, role: str, make: Callable[[], bytes]) -> bytes:
+        """The page a role is sent, made once per version of index.html."""
+        key = Path(f"{index}?{role}")
+        with self._lock:
+            known = self._known.get(key)
+        if known and known[0] == etag:
+            return known[1]
+        made = make()
+        with self._lock:
+            self._known[key] = (etag, made)
+        return made
+
+    def known(self, path: Path, etag: str) -> bytes | None:
+        """The compressed copy of this version of the file, if one was made."""
+        with self._lock:
+            known = self._known.get(path)
+        return known[1] if known and known[0] == etag else None
 
     def get(self, path: Path, etag: str, raw: bytes) -> bytes:
         with self._lock:
@@ -325,7 +343,22 @@ class PresentHandler(BaseHTTPRequestHandler):
             if not presenter:
                 self._json(HTTPStatus.FORBIDDEN, {"error": "wrong presenter token"})
                 return
-        page = (self.site.root / "index.html").read_text(encoding="utf-8")
+        index = self.site.root / "index.html"
+        etag = self.site.etags.of(index)
+        if etag is None:
+            self._json(HTTPStatus.NOT_FOUND, {"error": "the deck has no index.html"})
+            return
+        role = "presenter" if presenter else "audience"
+        # A room loads the same page at once: build (and compress) each role's page once per deck version.
+        page = self.site.gzipped.page(index, etag, role, lambda: self._page(index, presenter))
+        packed = None
+        if "gzip" in self.headers.get("Accept-Encoding", ""):
+            packed = self.site.gzipped.get(Path(f"{index}#{role}"), etag, page)
+        self._send(HTTPStatus.OK, packed or page, "text/html; charset=utf-8", head=head, gzipped=packed is not None)
+
+    def _page(self, index: Path, presenter: bool) -> bytes:
+        """index.html with the present mode's settings, stylesheet and script added."""
+        page = index.read_text(encoding="utf-8")
         config = {"role": "presenter" if presenter else "audience", "audience": self.site.audience_url, "qr": self.site.qr_svg}
         if presenter:
             config["token"] = self.site.token
@@ -336,7 +369,7 @@ class PresentHandler(BaseHTTPRequestHandler):
         if not presenter:
             page = _before_reveal_starts(page, PAGED_ON_PHONES)
         page = _insert_before(page, "</body>", f'<script src="{PREFIX}present.js"></script>\n')
-        self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8", head=head)
+        return page.encode("utf-8")
 
     def _static(self, url_path: str, head: bool) -> None:
         path = deck_file(self.site.root, url_path)
@@ -350,19 +383,20 @@ class PresentHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            self._json(HTTPStatus.NOT_FOUND, {"error": "not a file of this deck"})
-            return
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
             kind += "; charset=utf-8"
-        packed = None
-        if (etag and "gzip" in self.headers.get("Accept-Encoding", "") and kind.startswith(GZIP_TYPES)
-                and len(raw) <= GZIP_LIMIT):
-            packed = self.site.gzipped.get(path, etag, raw)
-        self._send(HTTPStatus.OK, packed or raw, kind, head=head, etag=etag, gzipped=packed is not None)
+        compress = bool(etag) and "gzip" in self.headers.get("Accept-Encoding", "") and kind.startswith(GZIP_TYPES)
+        packed = self.site.gzipped.known(path, etag) if compress and etag else None
+        if packed is None:  # not compressed yet, or a client without gzip: read the file itself
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                self._json(HTTPStatus.NOT_FOUND, {"error": "not a file of this deck"})
+                return
+            if compress and etag and len(raw) <= GZIP_LIMIT:
+                packed = self.site.gzipped.get(path, etag, raw)
+        self._send(HTTPStatus.OK, packed if packed is not None else raw, kind, head=head, etag=etag, gzipped=packed is not None)
 
     # Responses -------------------------------------------------------------------------------
 
