@@ -202,6 +202,19 @@ def packed(data: bytes, dtype: str, shape: list[int] | tuple[int, ...]) -> dict[
     return {PACKED_KEY: dtype, "shape": [int(size) for size in shape], "base64": base64.b64encode(data).decode("ascii")}
 
 
+def matplotlib_version() -> str | None:
+    """matplotlib's version file, for cache keys of drawn things, read without importing matplotlib.
+
+    (importlib.metadata would scan every installed package's metadata on a warm build.)"""
+    import importlib.util
+
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        return None
+    version_file = Path(spec.origin).parent / "_version.py"
+    return version_file.read_text(encoding="utf-8") if version_file.is_file() else spec.origin
+
+
 def browser_script(namespace: str, name: str, value_json: str) -> bytes:
     """A classic script putting ``value_json`` at window.DeckData.<namespace>.<name> (file:// cannot fetch).
 

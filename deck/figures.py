@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from deck.compute import Figure
+from deck.compute import Figure, matplotlib_version
 from deck.errors import DeckError
 
 DEFAULT_SIZE = (880, 495)
@@ -140,14 +140,10 @@ def _script_line(exc: BaseException, script: Path) -> int | None:
 
 
 def _matplotlib_version() -> bytes:
-    """matplotlib's version file, found without importing it (importlib.metadata scans every installed package)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or spec.origin is None:
+    version = matplotlib_version()
+    if version is None:
         raise DeckError(Path("matplotlib"), None, "matplotlib is not installed", "figure scripts need it: pip install matplotlib")
-    version_file = Path(spec.origin).parent / "_version.py"
-    return version_file.read_bytes() if version_file.is_file() else spec.origin.encode()
+    return version.encode()
 
 
 def _read_entry(entry: Path) -> Drawn | None:

@@ -7,10 +7,10 @@ with nothing changed copies cached files without importing matplotlib.
 
 from __future__ import annotations
 
-import importlib.metadata
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ from typing import Any, Callable, TypeVar
 
 import numpy as np
 
+from deck.compute import matplotlib_version
 from netcore import cache as cache_mod
 from netcore import data
 from netcore.config import NetworkConfig
@@ -194,7 +195,7 @@ def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None) -> tup
     from netcore.figures import registry
 
     specs = {name: spec for name, spec in registry.discover().items() if wanted is None or name in wanted}
-    mpl_version = importlib.metadata.version("matplotlib")
+    mpl_version = matplotlib_version() or "matplotlib missing"
     figures, redrawn = {}, []
     keys, entries = {}, {}
     for spec in specs.values():
@@ -236,10 +237,16 @@ def _draw(ctx: Any, names: list[str]) -> list[tuple[bytes, int, int, float | Non
 
     _DRAWING_CTX = ctx
     try:
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, _quiet_worker, maxtasksperchild=1) as pool:
             return pool.map(_draw_in_worker, names, chunksize=1)
     finally:
         _DRAWING_CTX = None
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the build and end silently when the pool is done with them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _draw_in_worker(name: str) -> tuple[bytes, int, int, float | None]:
