@@ -79,31 +79,26 @@
   /* ---- presenter ------------------------------------------------------------------------ */
 
   function presenter(R) {
-    var inFlight = false, pending = null, lastSent = null;
+    var inFlight = false, again = false, lastSent = null, retry = 0;
 
-    function send(position) {
-      if (inFlight) { pending = position; return; }
+    /** Tell the server where the talk is now; the latest position wins, a failure retries in a second. */
+    function sync() {
+      if (inFlight) { again = true; return; }
+      var position = indicesNow(R);
+      if (lastSent && order(position, lastSent) === 0) return;
       inFlight = true;
-      window.fetch(API + "slide", {
-        method: "POST", headers: { "Content-Type": "application/json", "X-Deck-Token": cfg.token },
-        body: JSON.stringify(position)
-      }).then(function (r) {
+      again = false;
+      window.DeckPresent.post("slide", position).then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         lastSent = position;
-        showLink(true);
-      }).catch(function () {
-        showLink(false);
-        if (!pending) pending = position; // try again with the next change or the retry below
-        setTimeout(function () { if (!inFlight && pending) { var p = pending; pending = null; send(p); } }, 1000);
-      }).then(function () {
+        return true;
+      }).catch(function () { return false; }).then(function (ok) {
         inFlight = false;
-        if (pending) { var p = pending; pending = null; send(p); }
+        showLink(ok);
+        clearTimeout(retry);
+        if (again) sync();
+        else if (!ok) retry = setTimeout(sync, 1000);
       });
-    }
-
-    function moved() {
-      var now = indicesNow(R);
-      if (!lastSent || order(now, lastSent) !== 0) send(now);
     }
 
     var badge = el("div", { class: "present-link", "data-role": "present-link", hidden: "" }, "Lost the room's server: slides are not reaching the phones");
@@ -112,14 +107,14 @@
       if (ok) badge.setAttribute("hidden", ""); else badge.removeAttribute("hidden");
     }
 
-    ["slidechanged", "fragmentshown", "fragmenthidden", "overviewhidden"].forEach(function (name) { R.on(name, moved); });
-    moved();
     window.DeckPresent.post = function (path, body) {
       return window.fetch(API + path, {
         method: "POST", headers: { "Content-Type": "application/json", "X-Deck-Token": cfg.token },
         body: JSON.stringify(body)
       });
     };
+    ["slidechanged", "fragmentshown", "fragmenthidden", "overviewhidden"].forEach(function (name) { R.on(name, sync); });
+    sync();
     follow(function (state) { speakerRefresh(state); }, function () {});
     bindSpeakerView();
   }
@@ -235,10 +230,12 @@
       showMode();
     }, function (ok) { bar.classList.toggle("present-offline", !ok); if (!ok) where.textContent = "Reconnecting\u2026"; });
 
-    window.fetch(API + "hello", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })
-      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
-      .then(function (res) { if (res.ok) client = res.body.client; sheet.update(); })
-      .catch(function () { /* the pad says it cannot send */ });
+    (function hello(wait) {
+      window.fetch(API + "hello", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })
+        .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
+        .then(function (res) { if (!res.ok) throw new Error(res.body.error); client = res.body.client; sheet.update(); })
+        .catch(function () { setTimeout(function () { hello(Math.min(wait * 2, 30000)); }, wait); });
+    })(2000);
   }
 
   /* The bottom sheet on the draw-a-digit slide: draw, pick the digit, send. */
