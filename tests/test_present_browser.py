@@ -150,6 +150,21 @@ def test_phones_follow_look_back_and_a_sent_digit_reaches_the_projector(stage: d
     assert len(stage["errors"]) == 3 and all("403" in e for e in stage["errors"])  # the console's note of each refusal
 
 
+    # The presenter pauses the room (phones are told) and hides the drawing (two clicks).
+    projector.click("[data-role=room-freeze]")
+    projector.wait_for_selector("[data-role=status][data-state=paused]", timeout=WAIT_MS)
+    go(projector, draw)
+    sender.wait_for_selector("[data-role=room-status][data-state=closed]", timeout=WAIT_MS)
+    assert sender.is_disabled("[data-role=room-send]")
+    go(projector, room)
+    tile = projector.locator("[data-role=recent] [data-label='7']")
+    tile.click()
+    assert projector.text_content("[data-role=count]") == "1"  # one click only arms it
+    projector.locator("[data-role=recent] [data-label='7']").click()
+    projector.wait_for_function("() => document.querySelector('[data-role=count]').textContent === '0'", timeout=WAIT_MS)
+    assert projector.locator("[data-role=recent] canvas").count() == 0
+
+
 def test_the_speaker_view_shows_the_audience_qr_code(stage: dict) -> None:
     projector = stage["projector"]
     with projector.expect_popup(timeout=WAIT_MS) as popup:
