@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 
@@ -56,6 +57,16 @@ class Followers:
         return page.gone
 
     def _run(self) -> None:
+        """Broadcast until the run stops; a bug in one round is reported and the next round goes on."""
+        while True:
+            try:
+                self._broadcast()
+                return
+            except Exception as exc:  # noqa: BLE001 - the room must keep following whatever went wrong
+                print(f"present: followers: {type(exc).__name__}: {exc}", file=sys.stderr)
+                time.sleep(0.5)
+
+    def _broadcast(self) -> None:
         room = self.room
         sent_key: tuple[int, int] | None = None
         sent_at = last_write = 0.0
