@@ -340,7 +340,8 @@ def test_descent_small_rate_rolls_down_large_rate_diverges(deck):
     start = number(cost)
     for _ in range(10):
         root.locator("[data-role=step]").click()
-    assert number(cost) > start * 10  # overshoots further every step: divergence
+    assert number(cost) > start  # overshoots further every step: divergence
+    assert root.locator("[data-role=status]").get_attribute("data-state") == "diverged"
 
     # play runs on its own and pause stops it
     set_slider(root.locator("[data-role=lr]"), 0.05)
@@ -563,3 +564,52 @@ def test_stills_keep_their_aspect_ratio_in_print(built_deck, open_deck, how):
         assert width > 0 and height > 0
         assert width / height == pytest.approx(natural_w / natural_h, rel=0.01), f"{name} still squashed: {shown}"
     assert_clean(log)
+
+
+def test_descent_declares_divergence_when_the_ball_leaves_the_map(deck):
+    page, _ = deck
+    root = goto_demo(page, "descent")
+    status = root.locator("[data-role=status]")
+    set_slider(root.locator("[data-role=lr]"), 1.5)
+    place_ball(page, root, -2.0, 1.5)
+    inside = lambda: page.evaluate(  # noqa: E731
+        "() => { const r = Demos.get('descent').impl.getState().pos;"
+        f" return r[0] >= {demo_fallbacks.XMIN} && r[0] <= {demo_fallbacks.XMAX} && r[1] >= {demo_fallbacks.YMIN} && r[1] <= {demo_fallbacks.YMAX}; }}")
+    steps = 0
+    while inside():
+        assert status.get_attribute("data-state") == ""
+        root.locator("[data-role=step]").click()
+        steps += 1
+        assert steps < 10
+    # the first step off the map says so at once (it used to sit pinned at the edge for seconds)
+    assert status.get_attribute("data-state") == "diverged" and "Diverged" in status.text_content()
+    assert number(root.locator("[data-role=steps]")) == steps
+    diverged_colour = status.evaluate("el => getComputedStyle(el).color")
+
+    set_slider(root.locator("[data-role=lr]"), 0.3)
+    place_ball(page, root, -2.0, 1.5)
+    page.evaluate("""() => { const b = document.querySelector('[data-demo="descent"] [data-role=step]');
+                             const s = document.querySelector('[data-demo="descent"] [data-role=status]');
+                             for (let i = 0; i < 2000 && s.dataset.state !== 'converged'; i++) b.click(); }""")
+    assert status.get_attribute("data-state") == "converged" and status.text_content() == "Converged"
+    converged_colour = status.evaluate("el => getComputedStyle(el).color")
+    assert converged_colour != diverged_colour  # success is not drawn in the error colour
+    assert converged_colour == "rgb(143, 227, 136)"
+
+
+def test_draw_digit_hidden_layers_are_shaded_relative_to_their_largest(deck):
+    page, _ = deck
+    root = goto_demo(page, "draw-digit")
+    root.locator("[data-role=mode-samples]").click()
+    shades = page.evaluate("""() => {
+      const impl = Demos.get('draw-digit').impl, c = document.querySelector('[data-demo="draw-digit"] [data-role=network]');
+      const g = c.getContext('2d'), scale = c.width / 500;
+      return impl.positions.slice(1, -1).map(P => P.ys.map(y =>
+        g.getImageData(Math.round(P.x * scale), Math.round(y * scale), 1, 1).data[0]));
+    }""")
+    assert len(shades) == 2 and all(len(layer) == 16 for layer in shades)
+    for layer in shades:
+        white = sum(v >= 250 for v in layer)
+        # ReLU is unbounded: clipped at 1, 41 % of the hidden neurons drew pure white
+        assert 1 <= white <= 2, layer
+        assert len(set(layer)) >= 6  # the rest keep their differences

@@ -15,6 +15,7 @@
 
   var factories = {};
   var instances = [];
+  var canvases = [];   // every view from setupCanvas, re-fitted on resize
   var rafId = 0;
   var lastTime = 0;
   var revealBound = false;
@@ -118,14 +119,36 @@
     };
   }
 
-  /** High-DPI aware canvas sizing: logical size w x h drawn at devicePixelRatio. */
-  function setupCanvas(canvas, w, h) {
-    var dpr = Math.min(window.devicePixelRatio || 1, 2);
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-    var ctx = canvas.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    return { ctx: ctx, scale: dpr, width: w, height: h };
+  var MAX_CANVAS_SCALE = 4;   // 4K at devicePixelRatio 1.5 and beyond: enough, and bounded memory
+
+  /**
+   * A canvas drawn in logical units (w x h) and shown `cssWidth` slide pixels
+   * wide (default w). Its backing store follows what the projector really
+   * shows: displayed CSS pixels (reveal.js's scale included, as measured on
+   * screen) times devicePixelRatio, so it is sharp at 1080p and 4K instead of
+   * upscaled. fit() re-measures (the runtime calls it on resize and when the
+   * slide is shown) and returns true when the canvas was cleared and needs a redraw.
+   */
+  function setupCanvas(canvas, w, h, cssWidth) {
+    canvas.style.width = (cssWidth || w) + "px";
+    canvas.style.aspectRatio = w + " / " + h;
+    var view = { canvas: canvas, ctx: canvas.getContext("2d"), width: w, height: h, scale: 0 };
+    view.fit = function () {
+      var shown = canvas.getBoundingClientRect().width;
+      var stage = window.Reveal && window.Reveal.getScale ? window.Reveal.getScale() : 1;
+      var css = shown > 0 ? shown : (cssWidth || w) * stage;   // hidden: what reveal.js will show
+      var k = Math.min(MAX_CANVAS_SCALE, Math.max(1, css * (window.devicePixelRatio || 1) / w));
+      k = Math.ceil(k * 100 - 1e-9) / 100;   // never below the displayed size
+      if (k === view.scale) return false;
+      view.scale = k;
+      canvas.width = Math.round(w * k);
+      canvas.height = Math.round(h * k);
+      view.ctx.setTransform(k, 0, 0, k, 0, 0);
+      return true;
+    };
+    view.fit();
+    canvases.push(view);
+    return view;
   }
 
   /*
@@ -420,6 +443,13 @@
         sync.changed(inst);
       },
       gestures: [],
+      views: [],
+      /** Re-measure this demo's canvases; redraw (impl.redraw) if any backing store changed. */
+      fit: function () {
+        var cleared = false;
+        inst.views.forEach(function (v) { if (v.fit()) cleared = true; });
+        if (cleared && inst.impl && inst.impl.redraw) inst.impl.redraw();
+      },
       pause: function () {
         if (!inst.active) return;
         inst.active = false;
@@ -431,6 +461,7 @@
         if (inst.active) return;
         inst.active = true;
         root.classList.remove("demo-paused");
+        inst.fit();
         if (inst.impl && inst.impl.resume) inst.impl.resume();
         ensureLoop();
       }
@@ -438,7 +469,12 @@
     var ctx = {
       root: root, body: body, options: options, name: name,
       data: window.DeckData || {},
-      el: el, slider: slider, canvasPoint: canvasPoint, setupCanvas: setupCanvas,
+      el: el, slider: slider, canvasPoint: canvasPoint,
+      setupCanvas: function (canvas, w, h, cssWidth) {
+        var view = setupCanvas(canvas, w, h, cssWidth);
+        inst.views.push(view);
+        return view;
+      },
       pointer: function (canvas, handlers) {
         var g = pointer(canvas, handlers);
         inst.gestures.push(g);
@@ -476,6 +512,7 @@
       }
     }
     updateActive();
+    refit();
     ensureLoop();
     return instances.slice();
   }
@@ -499,6 +536,12 @@
       if (owner && !owner.active) document.activeElement.blur();
     }
   }
+
+  /** The window or reveal.js's scale changed: sharpen the running demos' canvases (others on resume). */
+  function refit() {
+    instances.forEach(function (inst) { if (inst.active && inst.fit) inst.fit(); });
+  }
+  window.addEventListener("resize", function () { setTimeout(refit, 0); });
 
   function ensureLoop() {
     if (rafId) return;
@@ -552,6 +595,8 @@
       mountAll(document);
     };
     R.on("slidechanged", updateActive);
+    R.on("resize", refit);
+    R.on("slidetransitionend", refit);
     R.on("overviewshown", updateActive);
     R.on("overviewhidden", updateActive);
     if (R.isReady()) onReady(); else R.on("ready", onReady);

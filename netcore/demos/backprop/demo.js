@@ -72,7 +72,7 @@
     function sub(n) { return String(n).replace(/\d/g, function (d) { return "₀₁₂₃₄₅₆₇₈₉"[+d]; }); }
 
     var chain = el("canvas", { class: "bp-chain", "data-role": "chain" });
-    var view = ctx.setupCanvas(chain, 900, 170);
+    var view = ctx.setupCanvas(chain, 1200, 190);
     var stageEl = el("div", { class: "bp-stage", "data-role": "stage" });
     var prevBtn = el("button", { type: "button", "data-role": "back", text: "◀ Back" });
     var stepBtn = el("button", { type: "button", "data-role": "step", text: "Step ▶" });
@@ -209,19 +209,25 @@
       var gx = view.ctx, W = view.width, Hh = view.height, s = state, f = s.f, g = s.g;
       gx.clearRect(0, 0, W, Hh);
       var n = L + 2, xs = [];
-      for (var i = 0; i < n; i++) xs.push(50 + i * (W - 100) / (n - 1));
-      var cy = 62, R = 30;
-      gx.font = "16px sans-serif"; gx.textAlign = "center"; gx.textBaseline = "middle";
+      for (var i = 0; i < n; i++) xs.push(70 + i * (W - 140) / (n - 1));
+      var cy = 66, R = 32;
+      var FONT = "24px sans-serif", BOLD = "bold 24px sans-serif";
+      gx.font = FONT; gx.textAlign = "center"; gx.textBaseline = "middle";
+      /** Centred text, moved inwards where it would cross the canvas edge (∂C/∂a under x was cut off). */
+      function label(text, x, y) {
+        var half = gx.measureText(text).width / 2 + 4;
+        gx.fillText(text, Math.max(half, Math.min(W - half, x)), y);
+      }
       for (i = 0; i < n - 1; i++) {
         var active = i >= 1 && stage === i;
         gx.strokeStyle = active ? "#ffd23f" : "#596070"; gx.lineWidth = active ? 4 : 2;
         gx.beginPath(); gx.moveTo(xs[i] + R, cy); gx.lineTo(xs[i + 1] - R, cy); gx.stroke();
         if (i < L) {
           gx.fillStyle = "#b8bcc6";
-          gx.fillText("w" + sub(i + 1) + "=" + s.w[i + 1].toFixed(2) + "  b" + sub(i + 1) + "=" + s.b[i + 1].toFixed(2), (xs[i] + xs[i + 1]) / 2, cy - 22);
+          label("w" + sub(i + 1) + "=" + s.w[i + 1].toFixed(2) + "  b" + sub(i + 1) + "=" + s.b[i + 1].toFixed(2), (xs[i] + xs[i + 1]) / 2, cy - 26);
           if (shown("dC/dz", i + 1)) {
             gx.fillStyle = "#ff9f1c";
-            gx.fillText("∂C/∂w=" + fmt(g.dW[i + 1]), (xs[i] + xs[i + 1]) / 2, cy + 22);
+            label("∂C/∂w=" + fmt(g.dW[i + 1]), (xs[i] + xs[i + 1]) / 2, cy + 26);
           }
         }
       }
@@ -234,12 +240,12 @@
         gx.fillStyle = "rgb(" + gv + "," + gv + "," + gv + ")"; gx.fill();
         gx.lineWidth = 2; gx.strokeStyle = "#b8bcc6"; gx.stroke();
         gx.fillStyle = gv > 150 ? "#000" : "#fff";
-        gx.font = "bold 15px sans-serif";
-        gx.fillText(val === null ? "?" : val.toFixed(3), xs[i], cy);
-        gx.font = "16px sans-serif"; gx.fillStyle = "#f4f4f4";
-        gx.fillText(isCost ? "C" : (i === 0 ? "x = a₀" : "a" + sub(i)), xs[i], cy + R + 36);
+        gx.font = BOLD;
+        gx.fillText(val === null ? "?" : val.toFixed(2), xs[i], cy);
+        gx.font = FONT; gx.fillStyle = "#f4f4f4";
+        label(isCost ? "C" : (i === 0 ? "x = a₀" : "a" + sub(i)), xs[i], cy + R + 22);
         var dshow = !isCost && shown("dC/da", i);
-        if (dshow) { gx.fillStyle = "#4ea8ff"; gx.fillText("∂C/∂a=" + fmt(g.dA[i]), xs[i], cy + R + 58); }
+        if (dshow) { gx.fillStyle = "#4ea8ff"; label("∂C/∂a=" + fmt(g.dA[i]), xs[i], cy + R + 52); }
       }
     }
 
@@ -261,6 +267,7 @@
 
     return {
       reset: reset,
+      redraw: drawChain,
       getState: function () {
         var values = {};
         Object.keys(inputs).forEach(function (role) { values[role] = inputs[role].value; });

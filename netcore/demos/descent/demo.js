@@ -13,7 +13,7 @@
     { x: 1.5, y: 0.55, depth: 1.3, s: 0.55 },
     { x: -1.6, y: -0.9, depth: 0.9, s: 0.5 }
   ];
-  var N_EXAMPLES = 48, BATCH = 4, LIMIT = 1e6;
+  var N_EXAMPLES = 48, BATCH = 4;
 
   /** Small seeded generator (mulberry32) so every run of the demo is repeatable. */
   function rng(seed) {
@@ -87,20 +87,23 @@
     var W = 600, H = 450;
     var surf = new Surface(opts.seed || 7);
     var map = el("canvas", { class: "gd-map", "data-role": "map", "aria-label": "Cost surface; click to place the ball" });
-    var view = ctx.setupCanvas(map, W, H);
-    var bg = document.createElement("canvas");
-    bg.width = W; bg.height = H;
+    var view = ctx.setupCanvas(map, W, H, 756);
+    var bg = document.createElement("canvas");   // the contour map, painted at the backing store's resolution
 
     var sx = function (x) { return (x - XMIN) / (XMAX - XMIN) * W; };
     var sy = function (y) { return (YMAX - y) / (YMAX - YMIN) * H; };
     var ux = function (px) { return XMIN + px / W * (XMAX - XMIN); };
     var uy = function (py) { return YMAX - py / H * (YMAX - YMIN); };
 
-    (function paintSurface() {
+    function paintSurface() {
+      var PW = view.canvas.width, PH = view.canvas.height;   // device pixels
+      if (bg.width === PW && bg.height === PH) return;
+      bg.width = PW; bg.height = PH;
+      var W = PW, H = PH, f = view.width / PW;
       var g = bg.getContext("2d"), img = g.createImageData(W, H), d = img.data;
       var vals = new Float64Array(W * H), lo = Infinity, hi = -Infinity, i, j;
       for (j = 0; j < H; j++) for (i = 0; i < W; i++) {
-        var c = surf.cost(ux(i + 0.5), uy(j + 0.5));
+        var c = surf.cost(ux((i + 0.5) * f), uy((j + 0.5) * f));
         vals[j * W + i] = c;
         if (c < lo) lo = c;
         if (c > hi) hi = c;
@@ -117,7 +120,7 @@
         d[4 * k] = rgb[0] * m; d[4 * k + 1] = rgb[1] * m; d[4 * k + 2] = rgb[2] * m; d[4 * k + 3] = 255;
       }
       g.putImageData(img, 0, 0);
-    })();
+    }
 
     var lrS = ctx.slider({
       label: "η", role: "lr", min: 0.01, max: 1.6, step: 0.01, value: opts.lr || 0.1
@@ -140,7 +143,7 @@
       el("div", { class: "demo-buttons" }, [fullBtn, miniBtn]),
       el("div", { class: "demo-buttons" }, [ctx.toolbar()]),
       statusEl,
-      el("p", { class: "demo-muted", style: "font-size:16px", text: "Click the map to place the ball. G: play, ]: step, M: batch mode." })
+      el("p", { class: "demo-muted gd-help", text: "Click the map to place the ball. G: play, ]: step, M: batch mode." })
     ]));
 
     var start = opts.start || [-2.5, 1.8];
@@ -153,7 +156,8 @@
       stepsEl.textContent = String(steps);
       stepsEl.setAttribute("data-value", String(steps));
       posEl.textContent = "(" + fmt(pos[0]) + ", " + fmt(pos[1]) + ")";
-      statusEl.textContent = diverged ? "Diverged: step size too large" : (converged ? "Converged" : "");
+      statusEl.textContent = diverged ? "Diverged: the step left the map" : (converged ? "Converged" : "");
+      statusEl.setAttribute("data-state", diverged ? "diverged" : (converged ? "converged" : ""));
       ctx.root.setAttribute("data-playing", playing ? "true" : "false");
       playBtn.textContent = playing ? "❚❚ Pause" : "▶ Play";
       fullBtn.classList.toggle("demo-on", !mini);
@@ -164,6 +168,7 @@
 
     function draw() {
       var g = view.ctx;
+      paintSurface();
       g.drawImage(bg, 0, 0, W, H);
       var cl = function (v, lo, hi) { return Math.max(lo, Math.min(hi, v)); };
       g.lineWidth = 2.5; g.strokeStyle = "#e8f4ff"; g.lineJoin = "round";
@@ -200,7 +205,9 @@
       steps++;
       path.push(pos);
       if (path.length > 2000) path.shift();
-      if (!isFinite(pos[0]) || !isFinite(pos[1]) || Math.abs(pos[0]) > LIMIT || Math.abs(pos[1]) > LIMIT) {
+      // Off the map is divergence: the ball would otherwise sit pinned at the edge for
+      // seconds while the numbers run away out of sight.
+      if (!isFinite(pos[0]) || !isFinite(pos[1]) || pos[0] < XMIN || pos[0] > XMAX || pos[1] < YMIN || pos[1] > YMAX) {
         diverged = true; playing = false;
       }
       converged = !mini && Math.hypot(grad[0], grad[1]) < 1e-4;
@@ -240,6 +247,7 @@
 
     return {
       reset: reset,
+      redraw: draw,
       getState: function () {
         return { pos: pos, path: path, steps: steps, playing: playing, mini: mini, lr: lrS.get(),
                  diverged: diverged, converged: converged, random: random.state() };

@@ -7,7 +7,8 @@
 (function () {
   "use strict";
 
-  var PAD = 280;          // drawing surface, canvas pixels
+  var PAD = 280;          // drawing surface in ink pixels (shown PAD_CSS slide pixels wide, backing store sharper)
+  var PAD_CSS = 400;
   var FIELD = 28;         // MNIST field
   var BOX = 20;           // MNIST size-normalised box
   var INK_THRESHOLD = 0.04;
@@ -92,10 +93,11 @@
     sampleInfo.forEach(function (s, i) { if (s.wrong) mistakes.push(i); });
 
     // ---- DOM ---------------------------------------------------------------
-    var pad = el("canvas", { class: "dd-pad", "data-role": "pad", width: PAD, height: PAD, "aria-label": "Drawing pad" });
-    var padCtx = pad.getContext("2d");
+    var pad = el("canvas", { class: "dd-pad", "data-role": "pad", "aria-label": "Drawing pad" });
+    var padView = ctx.setupCanvas(pad, PAD, PAD, PAD_CSS);
+    var padCtx = padView.ctx;
     var netCanvas = el("canvas", { class: "dd-net", "data-role": "network" });
-    var netView = ctx.setupCanvas(netCanvas, 430, 330);
+    var netView = ctx.setupCanvas(netCanvas, 500, 440);
     var inputCanvas = document.createElement("canvas");
     inputCanvas.width = FIELD; inputCanvas.height = FIELD;
     var inputCtx = inputCanvas.getContext("2d");
@@ -142,7 +144,6 @@
     var lineWidth = opts.line_width || 22;
 
     function clearPad() {
-      padCtx.setTransform(1, 0, 0, 1, 0, 0);
       padCtx.fillStyle = "#000";
       padCtx.fillRect(0, 0, PAD, PAD);
       ink.fill(0);
@@ -194,12 +195,13 @@
       schedule();
     }
 
+    function inkPoint(p) { return { x: p.x / padView.scale, y: p.y / padView.scale }; }   // backing store -> ink pixels
     ctx.pointer(pad, {
       down: function (p) {
         if (mode !== "draw") setMode("draw");   // a fresh pad: the test digit was never ink
-        last = null; strokeTo(p);
+        last = null; strokeTo(inkPoint(p));
       },
-      move: function (p) { strokeTo(p); },
+      move: function (p) { strokeTo(inkPoint(p)); },
       up: function () { last = null; }
     });
 
@@ -213,7 +215,6 @@
     function showSampleOnPad(image) {
       // 28x28 test digit drawn as big blocks: what the network actually sees.
       var cell = PAD / FIELD;
-      padCtx.setTransform(1, 0, 0, 1, 0, 0);
       padCtx.fillStyle = "#000";
       padCtx.fillRect(0, 0, PAD, PAD);
       for (var i = 0; i < FIELD; i++) for (var j = 0; j < FIELD; j++) {
@@ -229,15 +230,15 @@
     var positions = [];   // per layer (except input): {x, ys[], r}
     (function layout() {
       var W = netView.width, H = netView.height;
-      var imgSize = 112, left = 8;
+      var imgSize = 150, left = 6;
       var xs = [];
-      var firstX = left + imgSize + 40, lastX = W - 30;
+      var firstX = left + imgSize + 44, lastX = W - 40;
       for (var l = 1; l < L; l++) xs.push(firstX + (lastX - firstX) * (l - 1) / Math.max(1, L - 2));
       positions.push({ image: { x: left, y: (H - imgSize) / 2, size: imgSize } });
       for (l = 1; l < L; l++) {
         var n = net.layers[l];
         var gap = (H - 16) / n;
-        var r = Math.max(1.5, Math.min(11, gap * 0.42));
+        var r = Math.max(1.5, Math.min(12, gap * 0.42));
         var ys = [];
         for (var k = 0; k < n; k++) ys.push(8 + gap * (k + 0.5));
         positions.push({ x: xs[l - 1], ys: ys, r: r });
@@ -317,22 +318,24 @@
         }
       }
 
-      // neurons: brightness is activation
+      // neurons: brightness is activation, relative to the layer's largest when it exceeds 1
+      // (ReLU is unbounded: clipping at 1 drew most of a hidden layer pure white)
       for (l = 1; l < L; l++) {
-        var P = positions[l], act = net.a[l];
-        for (var k = 0; k < P.ys.length; k++) {
+        var P = positions[l], act = net.a[l], top = 1;
+        for (var k = 0; k < act.length; k++) if (act[k] > top) top = act[k];
+        for (k = 0; k < P.ys.length; k++) {
           g.beginPath();
           g.arc(P.x, P.ys[k], P.r, 0, 2 * Math.PI);
-          g.fillStyle = gray(hasInput ? act[k] : 0);
+          g.fillStyle = gray(hasInput ? act[k] / top : 0);
           g.fill();
           if (P.r > 3) { g.lineWidth = 1; g.strokeStyle = "#888"; g.stroke(); }
         }
       }
       var O = positions[L - 1];
-      g.font = "bold 13px sans-serif";
+      g.font = "bold 24px sans-serif";
       g.textBaseline = "middle";
       g.fillStyle = "#ddd";
-      for (k = 0; k < O.ys.length; k++) g.fillText(String(k), O.x + O.r + 5, O.ys[k]);
+      for (k = 0; k < O.ys.length; k++) g.fillText(String(k), O.x + O.r + 6, O.ys[k]);
       if (hasInput) {
         g.beginPath();
         g.arc(O.x, O.ys[outIdx], O.r + 3, 0, 2 * Math.PI);
@@ -424,6 +427,24 @@
       if (onlyMistakes && mistakes.length && !sampleInfo[sampleIdx].wrong) step(1);
     });
 
+    /** Paint the pad again after its backing store was resized: the test digit, or every stroke. */
+    function paintPad() {
+      if (mode === "samples" && samples.images.length) { showSampleOnPad(samples.images[sampleIdx]); return; }
+      var paths = strokes;
+      padCtx.fillStyle = "#000";
+      padCtx.fillRect(0, 0, PAD, PAD);
+      padCtx.strokeStyle = padCtx.fillStyle = "#fff";
+      padCtx.lineCap = padCtx.lineJoin = "round";
+      padCtx.lineWidth = lineWidth;
+      paths.forEach(function (path) {
+        padCtx.beginPath();
+        if (path.length === 2) { padCtx.arc(path[0], path[1], lineWidth / 2, 0, 2 * Math.PI); padCtx.fill(); return; }
+        padCtx.moveTo(path[0], path[1]);
+        for (var k = 2; k + 1 < path.length; k += 2) padCtx.lineTo(path[k], path[k + 1]);
+        padCtx.stroke();
+      });
+    }
+
     /** Draw the paths from point `from` of stroke `first` on (what comes before is on the pad already). */
     function replay(paths, first, from) {
       for (var s = first; s < paths.length; s++) {
@@ -477,7 +498,8 @@
         setDrawing(st.strokes || []);
         schedule();
       },
-      redraw: redraw,   // benchmarks/bench_demos.py times it
+      redraw: function () { paintPad(); return redraw(); },   // benchmarks/bench_demos.py times it
+      positions: positions,   // where each neuron is drawn, for tests
       frame: function () { if (dirty) redraw(); return false; },
       key: function (e) {
         if (e.key === "c" || e.key === "C") { setMode("draw"); return true; }

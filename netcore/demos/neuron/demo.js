@@ -38,7 +38,7 @@
     var zEl = el("span", { class: "demo-readout", "data-role": "z" });
     var outEl = el("span", { class: "demo-readout", "data-role": "output" });
     var plot = el("canvas", { class: "nn-plot", "data-role": "plot" });
-    var view = ctx.setupCanvas(plot, 480, 320);
+    var view = ctx.setupCanvas(plot, 740, 450);
 
     var controls = el("div", { class: "nn-controls" });
     for (i = 0; i < n; i++) { controls.appendChild(wS[i].element); controls.appendChild(xS[i].element); }
@@ -59,7 +59,7 @@
 
     function drawPlot(z, a) {
       var g = view.ctx, W = view.width, H = view.height, f = FUNCS[act];
-      var padL = 50, padR = 14, padT = 12, padB = 38;
+      var padL = 56, padR = 16, padT = 14, padB = 40;
       var ymin = act === "sigmoid" ? -0.1 : -0.5, ymax = act === "sigmoid" ? 1.1 : ZMAX;
       var X = function (v) { return padL + (v + ZMAX) / (2 * ZMAX) * (W - padL - padR); };
       var Y = function (v) { return padT + (ymax - v) / (ymax - ymin) * (H - padT - padB); };
@@ -69,7 +69,7 @@
       g.moveTo(X(-ZMAX), Y(0)); g.lineTo(X(ZMAX), Y(0));
       g.moveTo(X(0), Y(ymin)); g.lineTo(X(0), Y(ymax));
       g.stroke();
-      g.fillStyle = "#b8bcc6"; g.font = "19px sans-serif"; g.textAlign = "center"; g.textBaseline = "top";
+      g.fillStyle = "#b8bcc6"; g.font = "24px sans-serif"; g.textAlign = "center"; g.textBaseline = "top";
       for (var t = -ZMAX; t <= ZMAX; t += 4) g.fillText(String(t), X(t), Y(ymin) + 4);
       g.fillText("z", X(ZMAX) - 8, Y(0) + 4);
       g.textAlign = "right"; g.textBaseline = "middle";
@@ -116,6 +116,7 @@
 
     return {
       reset: reset,
+      redraw: update,
       getState: function () {
         return { w: wS.map(function (s) { return s.get(); }), x: xS.map(function (s) { return s.get(); }), b: bS.get(), activation: act };
       },

@@ -37,9 +37,9 @@
 
     // ---- DOM ---------------------------------------------------------------
     var curves = el("canvas", { class: "rp-curves", "data-role": "curves" });
-    var cv = ctx.setupCanvas(curves, 430, 250);
+    var cv = ctx.setupCanvas(curves, 600, 330);
     var weights = el("canvas", { class: "rp-weights", "data-role": "weights" });
-    var wv = ctx.setupCanvas(weights, 440, 250);
+    var wv = ctx.setupCanvas(weights, 580, 330);
     var scrub = el("input", { type: "range", min: 0, max: list.length - 1, step: 1, "data-role": "epoch", "aria-label": "epoch" });
     var epochLabel = el("span", { class: "demo-readout", "data-role": "epoch-label" });
     var accEl = el("span", { class: "demo-readout", "data-role": "accuracy" });
@@ -64,7 +64,7 @@
     ctx.body.classList.add("rp");
     ctx.body.appendChild(el("div", { class: "rp-scrub" }, [playBtn, scrub, el("span", {}, ["epoch ", epochLabel])]));
     ctx.body.appendChild(el("div", { class: "rp-top" }, [curves, weights]));
-    ctx.body.appendChild(el("div", { class: "rp-scrub", style: "font-size:18px" }, [
+    ctx.body.appendChild(el("div", { class: "rp-scrub" }, [
       el("span", {}, ["test accuracy ", accEl]), el("span", {}, ["test cost ", costEl]),
       el("span", {}, ["these digits right: ", scoreEl]), ctx.toolbar()
     ]));
@@ -88,7 +88,7 @@
     function drawWeights(k) {
       var g = wv.ctx, W0 = list[k].weights[0];
       g.clearRect(0, 0, wv.width, wv.height);
-      var cols = Math.ceil(Math.sqrt(HIDDEN * 1.6)), rows = Math.ceil(HIDDEN / cols), size = Math.min((wv.width - 4) / cols - 4, (wv.height - 24) / rows - 4);
+      var cols = Math.ceil(Math.sqrt(HIDDEN * 1.6)), rows = Math.ceil(HIDDEN / cols), size = Math.min((wv.width - 4) / cols - 4, (wv.height - 34) / rows - 4);
       g.imageSmoothingEnabled = false;
       for (var j = 0; j < HIDDEN; j++) {
         var row = W0[j], px = tileImg.data;
@@ -102,10 +102,10 @@
           px[4 * p + 3] = 255;
         }
         tileCtx.putImageData(tileImg, 0, 0);
-        var x = 2 + (j % cols) * (size + 4), y = 20 + Math.floor(j / cols) * (size + 4);
+        var x = 2 + (j % cols) * (size + 4), y = 32 + Math.floor(j / cols) * (size + 4);
         g.drawImage(tile, x, y, size, size);
       }
-      g.fillStyle = "#b8bcc6"; g.font = "15px sans-serif"; g.textBaseline = "top";
+      g.fillStyle = "#b8bcc6"; g.font = "24px sans-serif"; g.textBaseline = "top";
       g.fillText("first-layer weights (blue < 0 < orange)", 2, 0);
     }
 
@@ -117,7 +117,7 @@
 
     function drawCurves(k) {
       var g = cv.ctx, W = cv.width, H = cv.height;
-      var padL = 46, padR = 46, padT = 14, padB = 30;
+      var padL = 64, padR = 70, padT = 14, padB = 40;
       g.clearRect(0, 0, W, H);
       if (!ep.length) return;
       var e0 = ep[0], e1 = ep[ep.length - 1] || 1;
@@ -126,9 +126,9 @@
       var Ya = function (v) { return padT + (1 - v) * (H - padT - padB); };
       g.strokeStyle = "#444a57"; g.lineWidth = 1;
       g.strokeRect(padL, padT, W - padL - padR, H - padT - padB);
-      g.fillStyle = "#b8bcc6"; g.font = "14px sans-serif";
+      g.fillStyle = "#b8bcc6"; g.font = "24px sans-serif";
       g.textAlign = "center"; g.textBaseline = "top";
-      g.fillText("epoch", W / 2, H - 16);
+      g.fillText("epoch", W / 2, H - padB + 4);
       g.fillText(String(e0), X(e0), H - padB + 2);
       g.fillText(String(e1), X(e1), H - padB + 2);
       g.textAlign = "right"; g.textBaseline = "middle";
@@ -153,11 +153,11 @@
           g.fillStyle = m[2]; g.beginPath(); g.arc(X(e), m[1](m[0]), 6, 0, 2 * Math.PI); g.fill();
         });
       }
-      g.font = "14px sans-serif"; g.textAlign = "left"; g.textBaseline = "top";
-      var ly = padT + 0.35 * (H - padT - padB), lx = W - padR - 110;
+      g.font = "24px sans-serif"; g.textAlign = "right"; g.textBaseline = "top";
+      var ly = padT + 0.3 * (H - padT - padB), lx = W - padR - 8;
       g.fillStyle = "#4ea8ff"; g.fillText("training cost", lx, ly);
-      g.fillStyle = "#ff9f1c"; g.fillText("test cost", lx, ly + 18);
-      g.fillStyle = "#8fe388"; g.fillText("test accuracy", lx, ly + 36);
+      g.fillStyle = "#ff9f1c"; g.fillText("test cost", lx, ly + 28);
+      g.fillStyle = "#8fe388"; g.fillText("test accuracy", lx, ly + 56);
     }
 
     function drawPredictions(k) {
@@ -207,6 +207,7 @@
 
     return {
       reset: reset,
+      redraw: function () { drawCurves(current); drawWeights(current); },
       getState: function () { return { snapshot: current, playing: playing }; },
       setState: function (st) {
         playing = !!st.playing; syncPlay();
