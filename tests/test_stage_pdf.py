@@ -54,7 +54,7 @@ def test_pdf_with_notes_puts_each_slides_notes_after_it(tmp_path: Path, slides: 
     out = tmp_path / "output"
     result = run_build("--config", CONFIG, "--out", out, "--pdf", "--notes", "--quiet")
     assert result.returncode == 0, result.stderr
-    texts = page_texts(out / "starter-deck.pdf")
+    texts = page_texts(out / "starter-deck-notes.pdf")  # a name of its own, beside the plain edition
     assert len(texts) == 2 * len(slides)  # every starter slide has notes
     points = next(i for i, s in enumerate(slides) if s.options.get("id") == "points")
     assert "Points that appear one by one" in texts[2 * points]
