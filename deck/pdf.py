@@ -48,18 +48,21 @@ def export_pdf(result: "BuildResult", with_notes: bool = False) -> Path:
     query = "print-pdf" + ("&showNotes=separate-page" if with_notes else "")
     url = (result.out_dir / "index.html").resolve().as_uri() + "?" + query
     partial = target.with_name(f".{target.name}.partial")
-    with chromium(target) as browser:
-        page = browser.new_page(viewport=VIEWPORT)
-        try:
-            page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
-            wait_until_drawn(page, formulas, target)
-            if with_notes:
-                # reveal breaks after every notes page, which leaves a blank last page.
-                page.add_style_tag(content=_LAST_NOTES_PAGE_CSS)
-            page.pdf(path=str(partial), prefer_css_page_size=True, print_background=True)
-        finally:
-            page.close()
-    os.replace(partial, target)
+    try:
+        with chromium(target) as browser:
+            page = browser.new_page(viewport=VIEWPORT)
+            try:
+                page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
+                wait_until_drawn(page, formulas, target)
+                if with_notes:
+                    # reveal breaks after every notes page, which leaves a blank last page.
+                    page.add_style_tag(content=_LAST_NOTES_PAGE_CSS)
+                page.pdf(path=str(partial), prefer_css_page_size=True, print_background=True)
+            finally:
+                page.close()
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)  # a failed or interrupted print leaves no half file in the deck
     record_handoff(result.out_dir, target.name)
     return target
 

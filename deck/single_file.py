@@ -44,8 +44,11 @@ def write_single_file(result: "BuildResult") -> Path:
     inliner = Inliner(out_dir, target)
     text = inliner.page(page)
     partial = target.with_name(f".{target.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, target)
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)  # an interrupted write leaves no half file in the deck
     record_handoff(out_dir, target.name)  # the next build carries it into the new deck
     return target
 

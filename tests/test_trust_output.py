@@ -86,6 +86,27 @@ def test_pdf_with_notes_has_its_own_name_and_both_survive_rebuilds(tmp_path, mon
     assert sorted((out / output.HANDOFFS).read_text().split()) == ["hand-off-notes.pdf", "hand-off.pdf"]
 
 
+def test_a_failed_print_leaves_no_half_file_and_keeps_the_last_pdf(tmp_path, monkeypatch):
+    from deck import pdf
+
+    monkeypatch.setattr(pdf, "chromium", _FakeBrowser)
+    monkeypatch.setattr(pdf, "wait_until_drawn", lambda *args: None)
+    config = talk(tmp_path / "t")
+    out = tmp_path / "out"
+    result = build(config, out, progress=False)
+    good = pdf.export_pdf(result)
+
+    def broken(self, path, **kwargs):
+        Path(path).write_bytes(b"%PDF-1.4 half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_FakePage, "pdf", broken)
+    with pytest.raises(KeyboardInterrupt):
+        pdf.export_pdf(result)
+    assert sorted(p.name for p in out.iterdir() if p.suffix == ".partial" or ".pdf" in p.name) == ["hand-off.pdf"]
+    assert good.read_bytes() == b"%PDF-1.4 fake\n"
+
+
 def test_handoffs_are_plain_files_of_the_deck_only(tmp_path):
     """A forged list cannot make a build copy a file from elsewhere, or a link, into the deck."""
     config = talk(tmp_path / "t")
