@@ -18,6 +18,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +117,7 @@ class Cache:
         final = self._dir(kind, key)
         try:
             final.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_staging(final.parent)
             staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=final.parent))
         except OSError as exc:
             raise CacheError(f"{final}: cannot write cache entry ({exc.strerror or exc})") from None
@@ -163,6 +165,20 @@ class Cache:
             directory.unlink()
         else:
             shutil.rmtree(directory, ignore_errors=True)
+
+
+STALE_SECONDS = 3600.0  # a put takes seconds: an older half-written folder belongs to a killed build
+
+
+def _remove_stale_staging(folder: Path) -> None:
+    """Half-written entries of builds killed outright (SIGKILL, power loss) are removed an hour on."""
+    now = time.time()
+    for path in folder.glob(".*"):
+        try:
+            if path.is_dir() and not path.is_symlink() and now - path.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _verify(directory: Path, manifest: Any, kind: str, key: str) -> dict[str, Any]:

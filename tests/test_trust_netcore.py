@@ -208,6 +208,17 @@ def test_an_interrupted_put_leaves_no_half_entry(tmp_path, monkeypatch):
     assert [p.name for p in (tmp_path / "figures").iterdir()] == []
 
 
+def test_half_entries_of_killed_builds_are_removed_an_hour_on(tmp_path):
+    cache = cache_mod.Cache(tmp_path)
+    old, fresh = tmp_path / "figures" / ".abc123-killed", tmp_path / "figures" / ".def456-writing"
+    for folder in (old, fresh):
+        folder.mkdir(parents=True)
+        (folder / "half.png").write_bytes(b"x")
+    os.utime(old, (0, 0))
+    cache.put("figures", "k" * 64, {"a.png": b"x"}, {})
+    assert not old.exists() and fresh.is_dir()
+
+
 # --------------------------------------------------------------------------
 # IDX headers
 
