@@ -24,7 +24,9 @@ SNAPSHOT_BUDGET = 1_000_000  # numbers; above this only first-layer weights are 
 
 
 def source_files() -> list[Path]:
-    return [HERE / "export.py"]
+    from netcore import early
+
+    return [HERE / "export.py", *early.source_files()]
 
 
 def _array(values: np.ndarray, dtype: str) -> dict:
@@ -55,27 +57,34 @@ def model_value(ctx, exact: bool) -> dict:
 
 
 def snapshots_value(ctx) -> dict:
-    """Per-epoch weights (float16: a replay shows them, it does not compute with them) and history."""
+    """Per-epoch weights (float16: a replay shows them, it does not compute with them) and history,
+    with a few points inside the first epoch (fractional epochs, netcore.early) where most learning happens."""
+    from netcore import early
+
     model = ctx.model
-    total = model.network.parameter_count * len(model.snapshots)
+    inside = early.records(ctx)
+    history = model.history[:1] + [r for r, _ in inside] + model.history[1:]
+    snapshots = model.snapshots[:1] + [n for _, n in inside] + model.snapshots[1:]
+    total = model.network.parameter_count * len(snapshots)
     layers_kept = len(model.network.weights) if total <= SNAPSHOT_BUDGET else 1
     return {
         "layers": list(model.config.layers),
         "activations": list(model.network.activations),
         "layers_included": layers_kept,
         "precision": "float16",
+        "batches_per_epoch": -(-model.train_size // model.config.batch_size),  # epoch x this = gradient steps
         # Wall-clock fields are left out: they differ between runs and would
         # break byte-identical rebuilds; the demos only need costs and accuracies.
         # Keys sorted: a history read back from the cache has them in that order, a
         # fresh one in the trainer's, and the file must not depend on which it was.
-        "history": [{k: h[k] for k in sorted(h) if k not in ("seconds", "elapsed")} for h in model.history],
+        "history": [{k: h[k] for k in sorted(h) if k not in ("seconds", "elapsed")} for h in history],
         "snapshots": [
             {
                 "epoch": record["epoch"],
                 "weights": [_array(w, "f16") for w in snap.weights[:layers_kept]],
                 "biases": [_array(b, "f16") for b in snap.biases[:layers_kept]],
             }
-            for record, snap in zip(model.history, model.snapshots)
+            for record, snap in zip(history, snapshots)
         ],
     }
 

@@ -613,3 +613,24 @@ def test_draw_digit_hidden_layers_are_shaded_relative_to_their_largest(deck):
         # ReLU is unbounded: clipped at 1, 41 % of the hidden neurons drew pure white
         assert 1 <= white <= 2, layer
         assert len(set(layer)) >= 6  # the rest keep their differences
+
+
+def test_replay_shows_the_first_rise_inside_the_first_epoch(deck, built_deck):
+    page, _ = deck
+    snaps = deck_data(built_deck, "snapshots")
+    epochs = [s["epoch"] for s in snaps["snapshots"]]
+    accuracy = {h["epoch"]: h["test_accuracy"] for h in snaps["history"]}
+    # points recorded inside epoch 1, where accuracy goes from chance to ~90 %
+    inside = [e for e in epochs if 0 < e < 1]
+    assert len(inside) >= 4 and epochs == sorted(epochs)
+    rises = [accuracy[b] - accuracy[a] for a, b in zip(epochs, epochs[1:])]
+    assert max(rises) < 0.3, rises[:8]  # was 7 % -> 92 % in one jump
+    assert sum(0.2 < accuracy[e] < 0.85 for e in epochs) >= 3  # the learning is on screen, not between two points
+    root = goto_demo(page, "replay")
+    scrub = root.locator("[data-role=epoch]")
+    k = epochs.index(inside[1])
+    set_slider(scrub, k)
+    assert root.get_attribute("data-epoch") == str(inside[1])
+    assert number(root.locator("[data-role=accuracy]")) == pytest.approx(accuracy[inside[1]])
+    steps = round(inside[1] * snaps["batches_per_epoch"])
+    assert f"({steps} steps)" in root.locator("[data-role=epoch-label]").text_content()

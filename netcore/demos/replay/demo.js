@@ -112,6 +112,7 @@
     // the curves' data never change; only the epoch marker moves
     function series(key) { return history.map(function (h) { return h[key]; }); }
     var ep = series("epoch"), trainCost = series("train_cost"), testCost = series("test_cost"), testAccuracy = series("test_accuracy");
+    var perEpoch = snaps.batches_per_epoch || 1;   // gradient steps per epoch
     var cmax = 0;
     trainCost.concat(testCost).forEach(function (v) { if (v > cmax) cmax = v; });
 
@@ -120,17 +121,23 @@
       var padL = 64, padR = 70, padT = 14, padB = 40;
       g.clearRect(0, 0, W, H);
       if (!ep.length) return;
-      var e0 = ep[0], e1 = ep[ep.length - 1] || 1;
-      var X = function (e) { return padL + (e - e0) / Math.max(1e-9, e1 - e0) * (W - padL - padR); };
+      // Log-scaled gradient steps: most learning happens in the first epoch's first
+      // few hundred steps, which a linear epoch axis squeezes into one pixel column.
+      var e1 = ep[ep.length - 1] || 1, top = Math.log(1 + e1 * perEpoch);
+      var X = function (e) { return padL + Math.log(1 + e * perEpoch) / top * (W - padL - padR); };
       var Yc = function (v) { return padT + (1 - v / cmax) * (H - padT - padB); };
       var Ya = function (v) { return padT + (1 - v) * (H - padT - padB); };
       g.strokeStyle = "#444a57"; g.lineWidth = 1;
       g.strokeRect(padL, padT, W - padL - padR, H - padT - padB);
       g.fillStyle = "#b8bcc6"; g.font = "24px sans-serif";
       g.textAlign = "center"; g.textBaseline = "top";
-      g.fillText("epoch", W / 2, H - padB + 4);
-      g.fillText(String(e0), X(e0), H - padB + 2);
-      g.fillText(String(e1), X(e1), H - padB + 2);
+      g.fillText("steps (log)", X(1000 / perEpoch), H - padB + 4);   // where the 1k tick's label would be
+      [[0, "0"], [10, "10"], [100, "100"], [1000, "1k"], [10000, "10k"]].forEach(function (t) {
+        if (t[0] > e1 * perEpoch) return;
+        var x = X(t[0] / perEpoch);
+        g.strokeStyle = "#444a57"; g.beginPath(); g.moveTo(x, H - padB); g.lineTo(x, H - padB + 4); g.stroke();
+        if (t[0] !== 1000) g.fillText(t[1], x, H - padB + 4);
+      });
       g.textAlign = "right"; g.textBaseline = "middle";
       g.fillText(cmax.toFixed(2), padL - 4, Yc(cmax)); g.fillText("0", padL - 4, Yc(0));
       g.textAlign = "left";
@@ -181,7 +188,8 @@
       current = k;
       scrub.value = String(k);
       var e = list[k].epoch, h = byEpoch[e] || {};
-      epochLabel.textContent = e + " / " + list[list.length - 1].epoch;
+      epochLabel.textContent = (e === Math.round(e) ? String(e) : e.toFixed(e < 0.1 ? 3 : 2)) + " / " + list[list.length - 1].epoch +
+        " (" + Math.round(e * perEpoch) + " steps)";
       epochLabel.setAttribute("data-value", String(e));
       accEl.textContent = h.test_accuracy !== undefined ? (100 * h.test_accuracy).toFixed(1) + "%" : "–";
       accEl.setAttribute("data-value", h.test_accuracy !== undefined ? String(h.test_accuracy) : "");
