@@ -133,7 +133,8 @@ def _run(args: argparse.Namespace) -> int:
     from deck.pipeline import build
 
     result = build(args.config, args.out, cache_dir=args.cache, use_cache=not args.no_cache, progress=not args.quiet,
-                   before_swap=legibility.refuse_findings if args.strict else None)
+                   before_swap=legibility.refuse_findings if args.strict else None,
+                   check_legibility="before" if args.strict else "after")
     legibility.print_findings(result.legibility, quiet=args.quiet)
     if not args.quiet:
         print(result.summary())

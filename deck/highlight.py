@@ -14,14 +14,16 @@ single file need nothing more.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import json
 import re
+from pathlib import Path
 
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.lexers.special import TextLexer
-from pygments.token import Comment, Generic, Keyword, Name, Number, Operator, Punctuation, String, _TokenType
-from pygments.util import ClassNotFound
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
 
 STYLESHEET = "theme/code.css"
 # The layout of numbered lines, which reveal.js's plugin used to inject; colours are the theme's.
@@ -31,18 +33,68 @@ LINE_RULES = (
     ".reveal .hljs-ln-n::before { content: attr(data-line-number); }\n"
     ".reveal .hljs-ln-numbers { padding-right: 0.6em; text-align: right; vertical-align: top; white-space: nowrap; }\n"
 )
-# Pygments token types to highlight.js classes, most specific first.
-_CLASSES: tuple[tuple[_TokenType, str], ...] = (
-    (Comment.Preproc, "hljs-meta"), (Comment, "hljs-comment"),
-    (Keyword.Type, "hljs-type"), (Keyword.Constant, "hljs-literal"), (Keyword, "hljs-keyword"),
-    (Operator.Word, "hljs-keyword"), (Operator, "hljs-operator"), (Punctuation, "hljs-punctuation"),
-    (String.Regex, "hljs-regexp"), (String.Symbol, "hljs-symbol"), (String, "hljs-string"), (Number, "hljs-number"),
-    (Name.Builtin, "hljs-built_in"), (Name.Function, "hljs-title function_"), (Name.Class, "hljs-title class_"),
-    (Name.Exception, "hljs-title class_"), (Name.Decorator, "hljs-meta"), (Name.Attribute, "hljs-attr"),
-    (Name.Tag, "hljs-name"), (Name.Variable, "hljs-variable"), (Name.Constant, "hljs-variable constant_"),
-    (Generic.Deleted, "hljs-deletion"), (Generic.Inserted, "hljs-addition"), (Generic.Heading, "hljs-section"),
-    (Generic.Emph, "hljs-emphasis"), (Generic.Strong, "hljs-strong"),
-)
+MEMO_FILE = "code-coloured.json"
+_VERSION = "hljs-classes-v1"  # part of each remembered block's key: bump when the colouring changes
+
+
+@functools.cache
+def _classes() -> tuple[tuple[Any, str], ...]:
+    """Pygments token types to highlight.js classes, most specific first."""
+    from pygments.token import Comment, Generic, Keyword, Name, Number, Operator, Punctuation, String
+
+    return (
+        (Comment.Preproc, "hljs-meta"), (Comment, "hljs-comment"),
+        (Keyword.Type, "hljs-type"), (Keyword.Constant, "hljs-literal"), (Keyword, "hljs-keyword"),
+        (Operator.Word, "hljs-keyword"), (Operator, "hljs-operator"), (Punctuation, "hljs-punctuation"),
+        (String.Regex, "hljs-regexp"), (String.Symbol, "hljs-symbol"), (String, "hljs-string"), (Number, "hljs-number"),
+        (Name.Builtin, "hljs-built_in"), (Name.Function, "hljs-title function_"), (Name.Class, "hljs-title class_"),
+        (Name.Exception, "hljs-title class_"), (Name.Decorator, "hljs-meta"), (Name.Attribute, "hljs-attr"),
+        (Name.Tag, "hljs-name"), (Name.Variable, "hljs-variable"), (Name.Constant, "hljs-variable constant_"),
+        (Generic.Deleted, "hljs-deletion"), (Generic.Inserted, "hljs-addition"), (Generic.Heading, "hljs-section"),
+        (Generic.Emph, "hljs-emphasis"), (Generic.Strong, "hljs-strong"),
+    )
+
+
+class CodeColours:
+    """Each code block's coloured lines, remembered in the cache by its language and source.
+
+    Building a Pygments lexer compiles a hundred regular expressions (about 0.1 s for
+    Python), so a warm build takes every block it has seen from here and never imports
+    Pygments at all."""
+
+    def __init__(self, cache_dir: Path | None = None):
+        self.path = cache_dir / MEMO_FILE if cache_dir is not None else None
+        self.memo: dict[str, list[str]] = {}
+        self.changed = False
+        if self.path is not None:
+            try:
+                loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                loaded = {}
+            if isinstance(loaded, dict):  # anything malformed is simply coloured again
+                self.memo = {k: v for k, v in loaded.items() if isinstance(v, list) and all(isinstance(line, str) for line in v)}
+
+    def lines(self, language: str | None, code: str) -> list[str]:
+        key = hashlib.sha256(f"{_VERSION}\0{language or ''}\0{code}".encode()).hexdigest()
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = _coloured_lines(language, code)
+            self.changed = True
+        return found
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(".tmp")
+            temporary.write_text(json.dumps(self.memo, sort_keys=True), encoding="utf-8")
+            temporary.replace(self.path)
+            self.changed = False
+        except OSError:
+            pass  # an unwritable cache only costs colouring again next time
+
+
 _BLOCK = re.compile(r'<pre><code(?: class="language-([\w+#.-]+)")?((?: [\w-]+="[^"]*")*)>(.*?)</code></pre>', re.S)
 _LINE_NUMBERS = re.compile(r' data-line-numbers="([^"]*)"')
 _STEP = re.compile(r"^\s*(\d+)(?:\s*-\s*(\d+))?\s*$")
@@ -52,14 +104,15 @@ class StepError(ValueError):
     """A ``data-line-numbers`` value that names no lines."""
 
 
-def highlight_blocks(text: str) -> tuple[str, bool]:
+def highlight_blocks(text: str, colours: CodeColours | None = None) -> tuple[str, bool]:
     """Every ``<pre><code>`` block in ``text`` coloured; also whether there was any."""
     found = False
+    colours = colours or CodeColours()
 
     def colour(match: re.Match[str]) -> str:
         nonlocal found
         found = True
-        return _block(match.group(1), match.group(2), html.unescape(match.group(3)))
+        return _block(match.group(1), match.group(2), html.unescape(match.group(3)), colours)
 
     return _BLOCK.sub(colour, text), found
 
@@ -87,8 +140,8 @@ def parse_steps(value: str) -> list[set[int]]:
     return steps
 
 
-def _block(language: str | None, attributes: str, code: str) -> str:
-    lines = _coloured_lines(language, code)
+def _block(language: str | None, attributes: str, code: str, colours: CodeColours) -> str:
+    lines = colours.lines(language, code)
     classes = "hljs" + (f" language-{language}" if language else "")
     numbers = _LINE_NUMBERS.search(attributes)
     if numbers is None:
@@ -134,15 +187,19 @@ def _coloured_lines(language: str | None, code: str) -> list[str]:
 
 
 @functools.cache
-def _class_of(kind: _TokenType) -> str:
-    for token, css in _CLASSES:
+def _class_of(kind: Any) -> str:
+    for token, css in _classes():
         if kind in token:
             return css
     return ""
 
 
 @functools.cache
-def _lexer(language: str | None) -> Lexer:
+def _lexer(language: str | None) -> "Lexer":
+    from pygments.lexers import get_lexer_by_name
+    from pygments.lexers.special import TextLexer
+    from pygments.util import ClassNotFound
+
     if not language:
         return TextLexer(stripnl=False)
     try:

@@ -18,6 +18,7 @@ module. Without Chromium or Playwright the check says so once and is skipped.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
 import re
@@ -109,7 +110,7 @@ def smallest(sizes: list[float]) -> float | None:
 # The check ------------------------------------------------------------------------
 
 
-def check(stage: Path, result: "BuildResult", cache_dir: Path) -> Report:
+def check(stage: Path, result: "BuildResult", cache_dir: Path, announce: bool = True) -> Report:
     """Check the page built in ``stage``; Chromium lays out only the slides whose inputs changed.
 
     Each slide's findings are cached under a hash of its own <section> and of everything
@@ -137,7 +138,7 @@ def check(stage: Path, result: "BuildResult", cache_dir: Path) -> Report:
         except _NoBrowser as exc:
             global _warned_missing
             report.skipped = str(exc)
-            if not _warned_missing:
+            if not _warned_missing and announce:
                 print(f"legibility: check skipped: {exc}", file=sys.stderr)
                 _warned_missing = True
             report.seconds = time.perf_counter() - started
@@ -145,7 +146,8 @@ def check(stage: Path, result: "BuildResult", cache_dir: Path) -> Report:
         except Exception as exc:  # the page did not load or the script failed: a check lost, not a build
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             report.skipped = f"the check failed: {type(exc).__name__}: {first}"
-            print(f"legibility: check skipped: {report.skipped}", file=sys.stderr)
+            if announce:
+                print(f"legibility: check skipped: {report.skipped}", file=sys.stderr)
             report.seconds = time.perf_counter() - started
             return report
         report.browser = True
@@ -190,6 +192,14 @@ def locate(raw: list[dict[str, Any]], slides: list[Any]) -> tuple[list[Finding],
 
 def measure(stage: Path, html: str, spans: list[tuple[int, int]], wanted: list[int] | None,
             figures: dict[str, dict[str, Any]], threshold: float) -> list[dict[str, Any]]:
+    """``_measure`` in a thread of its own: Playwright's sync API refuses to start in a thread
+    that already runs an asyncio loop (a caller driving its own browser, such as a test)."""
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="legibility") as pool:
+        return pool.submit(_measure, stage, html, spans, wanted, figures, threshold).result()
+
+
+def _measure(stage: Path, html: str, spans: list[tuple[int, int]], wanted: list[int] | None,
+             figures: dict[str, dict[str, Any]], threshold: float) -> list[dict[str, Any]]:
     """Lay the slides ``wanted`` (None: all) out in Chromium and return what the measuring script found.
 
     The page opened is the built page with every other slide emptied (so slide numbers stay),

@@ -25,7 +25,7 @@ from deck.compute import Figure, Products, Work
 from deck.config import DeckConfig, load_sources
 from deck.errors import DeckError
 from deck.figures import draw_figure
-from deck.highlight import STYLESHEET as CODE_STYLESHEET, stylesheet as code_stylesheet
+from deck.highlight import STYLESHEET as CODE_STYLESHEET, CodeColours, stylesheet as code_stylesheet
 from deck.katex import KATEX_CSS
 from deck.markup import fill_math
 from deck.output import recover, staging
@@ -102,8 +102,16 @@ def build(
     use_cache: bool = True,
     progress: bool = True,
     before_swap: Callable[[Path, "BuildResult"], None] | None = None,
+    check_legibility: str = "after",
 ) -> BuildResult:
-    """Build the talk into ``out_dir`` (default: beside it); raise ``DeckError`` on any problem in the sources."""
+    """Build the talk into ``out_dir`` (default: beside it); raise ``DeckError`` on any problem in the sources.
+
+    The legibility check lays the slides out in Chromium: ``"after"`` the deck is written
+    (its findings are warnings: the deck is usable while Chromium works), ``"before"`` the
+    swap (``--strict``: ``before_swap`` may then refuse the deck), or ``"off"`` (watch mode
+    runs it in the background)."""
+    if check_legibility not in ("after", "before", "off"):
+        raise ValueError(f"check_legibility must be 'after', 'before' or 'off', not {check_legibility!r}")
     started = time.perf_counter()
     timings: dict[str, float] = {}
     config, slides = load_sources(config_path)
@@ -133,8 +141,10 @@ def build(
         _folder_stills(uses, demos, stills, stage)
         timings["figures"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        renderer = SlideRenderer(config, facts, figures, demos, stills, known_figures=lambda: _all_figure_names(config, figures))
+        renderer = SlideRenderer(config, facts, figures, demos, stills, known_figures=lambda: _all_figure_names(config, figures),
+                                 code_colours=CodeColours(cache_dir))
         rendered = [renderer.render(slide) for slide in slides]
+        renderer.code_colours.save()
         _check_unique_ids(rendered)
         has_math = _typeset_math(rendered, cache_dir)
         timings["slides"] = time.perf_counter() - mark
@@ -159,10 +169,15 @@ def build(
         reuse = _Reusable(uses, demos, stills, page_scripts, stylesheets, frozenset(m.target for m in renderer.media.values()), has_math, has_code, cache_dir)
         result = BuildResult(out_dir=out_dir, config=config, slides=rendered, figures=figures, facts=facts, notes=notes,
                              redrawn=redrawn, page=page, reuse=reuse)
-        result.legibility = legibility.check(stage, result, cache_dir)
+        if check_legibility == "before":
+            result.legibility = legibility.check(stage, result, cache_dir)
         if before_swap is not None:
             before_swap(stage, result)
         timings["write"] = time.perf_counter() - mark
+    if check_legibility == "after":
+        mark = time.perf_counter()
+        result.legibility = legibility.check(out_dir, result, cache_dir)
+        timings["legibility"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     result.timings = timings
     return result
@@ -204,7 +219,7 @@ def refresh(previous: BuildResult, changed: set[Path]) -> BuildResult | None:
     if not (uses.figures <= reuse.uses.figures and uses.demos <= reuse.uses.demos):
         return None
     renderer = SlideRenderer(config, previous.facts, previous.figures, reuse.demos, reuse.stills,
-                             known_figures=lambda: _all_figure_names(config, previous.figures))
+                             known_figures=lambda: _all_figure_names(config, previous.figures), code_colours=CodeColours(reuse.cache_dir))
     kept: dict[tuple[Path, int], RenderedSlide] = {}
     counts: dict[Path, int] = {}
     for old in previous.slides:
@@ -223,6 +238,7 @@ def refresh(previous: BuildResult, changed: set[Path]) -> BuildResult | None:
             rendered.append(fresh[-1])
         else:
             rendered.append(kept[(file, position)])
+    renderer.code_colours.save()
     _check_unique_ids(rendered)
     if _typeset_math(fresh, reuse.cache_dir) and not reuse.has_math:
         return None

@@ -26,7 +26,7 @@ from deck.compute import Figure
 from deck.config import DeckConfig
 from deck.errors import DeckError
 from deck.hints import did_you_mean
-from deck.highlight import StepError, highlight_blocks
+from deck.highlight import CodeColours, StepError, highlight_blocks
 from deck.markup import Formula, Stash, to_html
 from deck.paths import URL_SCHEME, hidden, inside
 from deck.policy import check_html, remote_host
@@ -130,8 +130,10 @@ class SlideRenderer:
         demos: Mapping[str, Demo] | None = None,
         stills: Mapping[str, Figure] | None = None,
         known_figures: Callable[[], list[str]] | None = None,
+        code_colours: CodeColours | None = None,
     ):
         self.config = config
+        self.code_colours = code_colours or CodeColours()
         self.facts = {namespace: Facts(namespace, values) for namespace, values in facts.items()}
         self.figures = dict(figures)
         self.demos = dict(demos or {})
@@ -192,7 +194,7 @@ class SlideRenderer:
         if "<pre><code" not in text:
             return text
         try:
-            return highlight_blocks(text)[0]
+            return highlight_blocks(text, self.code_colours)[0]
         except StepError as exc:
             index = slide.body.find("data-line-numbers")
             line = slide.body_line + slide.body[:index].count("\n") if index >= 0 else slide.body_line

@@ -30,6 +30,7 @@ from watchdog.observers import Observer
 
 from deck.errors import DeckError, display_path
 from deck.paths import TEMPLATES_DIR
+from deck.legibility import Report, check as check_legibility
 from deck.pipeline import BuildResult, build, refresh
 from deck.serve import LiveServer
 
@@ -95,6 +96,56 @@ def wait_for_quiet(collector: ChangeCollector, debounce: float = DEBOUNCE_SECOND
             return changed
 
 
+class LegibilityWatch:
+    """The legibility check of the latest build, run in a thread of its own.
+
+    A save shows in the page at once; Chromium lays out the changed slides meanwhile and
+    the findings are printed when they differ from the last ones printed. A check that a
+    newer build overtook is dropped unprinted (its page may be gone by then)."""
+
+    def __init__(self, cache_dir: Path, quiet: bool):
+        self.cache_dir, self.quiet = cache_dir, quiet
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._latest: BuildResult | None = None
+        self._generation = 0
+        self._printed: list[str] | None = None
+        threading.Thread(target=self._run, name="legibility", daemon=True).start()
+
+    def submit(self, result: BuildResult) -> None:
+        with self._lock:
+            self._latest, self._generation = result, self._generation + 1
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            with self._lock:
+                result, generation = self._latest, self._generation
+            if result is None:
+                continue
+            try:
+                report = check_legibility(result.out_dir, result, self.cache_dir, announce=False)
+            except Exception as exc:  # noqa: BLE001 - a lost check must never stop the writing loop
+                report = Report(skipped=f"{type(exc).__name__}: {exc}")
+            with self._lock:
+                if generation == self._generation:
+                    self._print(report)
+
+    def _print(self, report: Report) -> None:
+        lines = [finding.one_line("warning") for finding in report.findings]
+        if report.skipped and self._printed is None:
+            lines = [f"legibility: check skipped: {report.skipped}"]
+        if lines == self._printed or self.quiet:
+            return
+        self._printed = lines
+        for line in lines:
+            print(line, file=sys.stderr, flush=True)
+        if not lines:
+            print("legibility: no findings", file=sys.stderr, flush=True)
+
+
 class Session:
     """One watch session: the server, the last good build, and the rebuild step."""
 
@@ -104,6 +155,7 @@ class Session:
         self.last: BuildResult | None = None
         self.files: dict[str, str] = {}  # the output's files besides index.html, by digest
         self.pending: set[Path] = set()  # files changed since the last good build
+        self.legibility = LegibilityWatch(Path(args.cache), args.quiet)
 
     def rebuild(self, reason: str = "", changed: set[Path] | None = None) -> bool:
         started = time.perf_counter()
@@ -119,6 +171,7 @@ class Session:
                     cache_dir=self.args.cache,
                     use_cache=not (self.args.no_cache and self.last is None),
                     progress=not self.args.quiet,
+                    check_legibility="off",
                 )
         except DeckError as exc:
             self._failed(exc.one_line())
@@ -132,6 +185,7 @@ class Session:
         patch = slide_patch(previous, result) if previous is not None and files == self.files else None
         self.files = files
         self.server.state.built(patch)
+        self.legibility.submit(result)
         if not self.args.quiet:
             how = "" if previous is None else f", {len(patch['slides'])} slide(s) updated in place" if patch is not None else ", page reloaded"
             print(self.describe(result, time.perf_counter() - started, reason) + how, flush=True)
