@@ -44,6 +44,7 @@ def parser(prog: str = "build.py") -> argparse.ArgumentParser:
     tools.add_argument("--present", action="store_true", help="serve the built deck to the room: phones follow the talk and send digits")
     tools.add_argument("--list", choices=LISTABLE, help="list the figures, demos, facts, layouts or themes this talk can use")
     p.add_argument("--strict", action="store_true", help="legibility findings are errors: the deck is not written (exit 2; with --check, exit 1)")
+    p.add_argument("--no-legibility", action="store_true", help="skip the legibility check for this build (it lays the changed slides out in Chromium)")
     p.add_argument("--pdf", action="store_true", help="after building, print the deck to <out>/<title>.pdf with headless Chromium")
     p.add_argument("--notes", action="store_true", help="with --pdf: include the speaker notes (written to <title>-notes.pdf)")
     p.add_argument("--single-file", action="store_true", help="after building, write one self-contained HTML file")
@@ -94,6 +95,8 @@ def _resolve_paths(args: argparse.Namespace) -> None:
     talk = Talk(config.parent)
     args.out = args.out if args.out is not None else talk.default_out
     args.cache = args.cache if args.cache is not None else talk.default_cache
+    if args.strict and args.no_legibility:
+        raise DeckError("--no-legibility", None, "--strict makes legibility findings errors; it cannot go with skipping the check")
     if (args.bind or args.save_audience) and not args.present:
         raise DeckError("--bind" if args.bind else "--save-audience", None, "this option goes with --present")
     if not (0 if args.present else 1) <= args.port <= 65535:
@@ -134,7 +137,7 @@ def _run(args: argparse.Namespace) -> int:
 
     result = build(args.config, args.out, cache_dir=args.cache, use_cache=not args.no_cache, progress=not args.quiet,
                    before_swap=legibility.refuse_findings if args.strict else None,
-                   check_legibility="before" if args.strict else "after")
+                   check_legibility="before" if args.strict else "off" if args.no_legibility else "after")
     legibility.print_findings(result.legibility, quiet=args.quiet)
     if not args.quiet:
         print(result.summary())

@@ -271,3 +271,15 @@ def test_contrast_is_measured_against_the_slide_background(tmp_path: Path, chrom
     assert result.returncode == 0, result.stderr
     found = findings(result.stderr)
     assert [(line, "contrast" in message) for _, line, message in found] == [(line_of(text, "Light on paper"), True)], found
+
+
+def test_no_legibility_skips_the_check_for_one_build_and_refuses_strict(tmp_path):
+    talk = tmp_path / "t"
+    talk.mkdir()
+    (talk / "deck.yaml").write_text("title: T\nslides:\n  - a.md\n")
+    (talk / "a.md").write_text('## A\n\n<span style="font-size: 8px">tiny</span>\n')
+    skipped = run_build(talk, "--out", tmp_path / "out", "--cache", tmp_path / "cache", "--no-legibility")
+    assert skipped.returncode == 0 and "legibility" not in skipped.stderr
+    assert not (tmp_path / "cache" / "legibility").exists()
+    both = run_build(talk, "--out", tmp_path / "out", "--strict", "--no-legibility")
+    assert both.returncode != 0 and "--no-legibility" in both.stderr
