@@ -47,3 +47,22 @@ def test_every_label_of_a_still_is_inside_it(ctx, name, monkeypatch):
            if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > width + 0.5 or box.y1 > height + 0.5]
     assert drawn, "no text drawn"
     assert cut == [], f"{name}: labels outside the {width:.0f}x{height:.0f} still: {cut}"
+
+
+def test_draw_digit_still_shades_hidden_neurons_like_the_live_demo():
+    from matplotlib.collections import PathCollection
+
+    # a network whose ReLU layers reach well above 1, as the trained one does
+    cfg = NetworkConfig()
+    net = Network.initialise(list(cfg.layers), cfg.activations, np.random.default_rng(5))
+    net.weights[0] *= 6
+    net.weights[1] *= 3
+    record = {"epoch": 0, "test_accuracy": 0.1, "train_cost": 1.0, "test_cost": 1.0}
+    loud = FigureContext(TrainedModel(cfg, net, [record], [net.copy()], 0.0, 50_000, 10_000, 10_000, {}))
+    fig = STILLS["demo-draw-digit"].draw(loud)
+    fig.canvas.draw()
+    layers = [c for ax in fig.axes for c in ax.collections if isinstance(c, PathCollection)]
+    assert len(layers) == 3  # two hidden layers and the output
+    for hidden in layers[:2]:
+        white = sum(colour[0] > 0.99 for colour in hidden.get_facecolors())
+        assert 1 <= white <= 2, f"{white} of {len(hidden.get_facecolors())} hidden neurons drawn pure white"

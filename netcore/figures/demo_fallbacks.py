@@ -171,7 +171,8 @@ def draw_draw_digit(ctx):
     for x, a in zip(xs, layers):
         ys = np.linspace(0.95, 0.05, len(a)) if len(a) > 1 else np.array([0.5])
         positions.append(ys)
-        ax_net.scatter([x] * len(a), ys, s=min(260, 9000 / len(a)), c=a, cmap="gray", vmin=0, vmax=1,
+        # brightness relative to the layer's largest activation above 1, as the live demo (ReLU is unbounded)
+        ax_net.scatter([x] * len(a), ys, s=min(260, 9000 / len(a)), c=a, cmap="gray", vmin=0, vmax=max(1.0, float(np.max(a))),
                        edgecolors="#888888", linewidths=1, zorder=3)
     # strongest contributions into the winning output
     last_w = net.weights[-1][guess] * layers[-2] if len(layers) > 1 else None
