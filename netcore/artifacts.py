@@ -15,15 +15,15 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from deck.compute import matplotlib_version
 from netcore import cache as cache_mod
 from netcore import data
 from netcore.config import NetworkConfig
-from netcore.model import META_FILE, WEIGHTS_FILE, TrainedModel
+
+if TYPE_CHECKING:  # the model (numpy) is loaded only when a product is missing from the cache
+    from netcore.model import TrainedModel
 
 FACTS_FILE = "facts.json"
 CHECKSUM_MEMO = "data-checksums.json"  # {path: [size, mtime_ns, sha256]}
@@ -85,6 +85,10 @@ class _Build:
         return self._model
 
     def _read_model(self, entry: cache_mod.Entry) -> TrainedModel:
+        import numpy as np
+
+        from netcore.model import META_FILE, WEIGHTS_FILE, TrainedModel
+
         model = TrainedModel.from_files(entry.read(WEIGHTS_FILE), entry.read(META_FILE))
         if model.config.digest() != self.cfg.digest():
             raise ValueError("the cached model was trained with other settings")
@@ -104,6 +108,7 @@ class _Build:
 
     def _train(self) -> TrainedModel:
         from netcore import training
+        from netcore.model import TrainedModel
         from netcore.config import describe_seconds, estimate
 
         if self.progress:
@@ -194,7 +199,7 @@ def _figure_reader(filename: str) -> Callable[[cache_mod.Entry], cache_mod.Entry
 def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None) -> tuple[dict[str, Figure], list[str]]:
     from netcore.figures import registry
 
-    specs = {name: spec for name, spec in registry.discover().items() if wanted is None or name in wanted}
+    specs = {name: spec for name, spec in registry.listed(build.cache).items() if wanted is None or name in wanted}
     mpl_version = matplotlib_version() or "matplotlib missing"
     figures, redrawn = {}, []
     keys, entries = {}, {}
@@ -205,7 +210,8 @@ def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None) -> tup
         )
         entries[spec.name] = build.lookup("figures", keys[spec.name], _figure_reader(spec.filename))
     missing = [name for name, entry in entries.items() if entry is None]
-    for name, (content, width, height, smallest) in zip(missing, _draw(build.ctx, missing)):
+    drawn = _draw(build.ctx, missing) if missing else []  # the context loads the model: only for a drawing
+    for name, (content, width, height, smallest) in zip(missing, drawn):
         spec = specs[name]
         entries[name] = build.cache.put("figures", keys[name], {spec.filename: content}, {"width": width, "height": height, "min_font_px": smallest})
         redrawn.append(name)

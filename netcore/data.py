@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from netcore.errors import DataError
-from netcore.idx import read_idx
+
+if TYPE_CHECKING:  # numpy is imported where arrays are made: verifying the files needs none
+    import numpy as np
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "data" / "mnist"
 FILES = {
@@ -126,6 +127,10 @@ def _memo_entry_ok(known: object) -> bool:
 
 def _load_pair(directory: Path, images_stem: str, labels_stem: str) -> tuple[np.ndarray, np.ndarray]:
     images_path, labels_path = _find(directory, images_stem), _find(directory, labels_stem)
+    import numpy as np
+
+    from netcore.idx import read_idx
+
     images, labels = read_idx(images_path), read_idx(labels_path)
     if images.ndim != 3 or images.dtype != np.uint8:
         raise DataError(f"{images_path}: expected uint8 images of shape (N, rows, cols), got {images.dtype} {images.shape}")

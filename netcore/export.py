@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from deck.compute import browser_script, packed
 from netcore.data import as_inputs
+
+if TYPE_CHECKING:  # numpy is needed to make the files, not to find them in the cache
+    import numpy as np
 
 HERE = Path(__file__).resolve().parent
 SAMPLE_COUNT = 500  # the first 500 test digits: the digits to step through on stage, and the JS parity test
@@ -31,6 +33,8 @@ def source_files() -> list[Path]:
 
 def _array(values: np.ndarray, dtype: str) -> dict:
     """One packed array: float32 for the network, float16 for snapshots, uint8 for pixels."""
+    import numpy as np
+
     numpy_type = {"f32": "<f4", "f16": "<f2", "u8": "u1"}[dtype]
     return packed(np.ascontiguousarray(values, dtype=numpy_type).tobytes(), dtype, values.shape)
 
@@ -91,6 +95,8 @@ def snapshots_value(ctx) -> dict:
 
 def samples_value(ctx) -> dict:
     """The first SAMPLE_COUNT test digits with labels and the network's answers."""
+    import numpy as np
+
     images = ctx.test_images[:SAMPLE_COUNT]
     labels = ctx.test_labels[:SAMPLE_COUNT]
     _, acts = ctx.network.forward(as_inputs(images))

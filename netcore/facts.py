@@ -9,10 +9,9 @@ defining `compute(ctx) -> dict`, merged in here.
 from __future__ import annotations
 
 import math
+import statistics
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from netcore import extensions
 
@@ -74,7 +73,7 @@ def compute(ctx) -> dict[str, Any]:
         "seed": cfg.seed,
         "train_seconds": round(model.train_seconds, 2),
         "train_seconds_text": f"{model.train_seconds:.1f} s",  # wall time: differs between two trainings
-        "seconds_per_epoch": round(float(np.mean([h["seconds"] for h in model.history[1:]])), 3),
+        "seconds_per_epoch": round(statistics.fmean(h["seconds"] for h in model.history[1:]), 3),
     }
     extensions.run("facts", "compute", ctx, facts, "facts")
     return facts

@@ -69,6 +69,60 @@ def register(*specs: FigureSpec) -> None:
         _SPECS[spec.name] = spec
 
 
+@dataclass(frozen=True)
+class Listed:
+    """What a build needs of a figure to find it in the cache, without importing its module."""
+
+    name: str
+    format: str
+    alt: str
+    caption: str
+    source_files: list[Path]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.{self.format}"
+
+
+CATALOG_MEMO = "figure-catalog.json"
+
+
+def listed(cache: Any) -> dict[str, Listed]:
+    """Every figure's name, format, texts and source files, remembered in ``cache``.
+
+    Importing the figure modules (numpy, and each module's own imports) costs a warm build
+    more than the rest of netcore; the list is kept under a digest of netcore's sources,
+    so an edit to any of them lists the figures afresh."""
+    netcore_dir = Path(__file__).resolve().parent.parent
+    digest = _sources_digest(netcore_dir)
+    memo = cache.read_json(CATALOG_MEMO)
+    if memo.get("digest") == digest and isinstance(memo.get("figures"), list):
+        try:
+            return {item["name"]: Listed(item["name"], item["format"], item["alt"], item["caption"],
+                                         [netcore_dir / part for part in item["sources"]]) for item in memo["figures"]}
+        except (KeyError, TypeError):
+            pass  # a damaged memo is simply made again
+    found = {
+        name: Listed(spec.name, spec.format, spec.alt, spec.caption, spec.source_files)
+        for name, spec in discover().items()
+    }
+    cache.write_json(CATALOG_MEMO, {"digest": digest, "figures": [
+        {"name": f.name, "format": f.format, "alt": f.alt, "caption": f.caption,
+         "sources": [path.relative_to(netcore_dir).as_posix() for path in f.source_files]}
+        for f in found.values()
+    ]})
+    return found
+
+
+def _sources_digest(netcore_dir: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(netcore_dir.rglob("*.py")):
+        digest.update(path.relative_to(netcore_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def discover() -> dict[str, FigureSpec]:
     """Import every module of netcore.figures and return all specs, sorted by name."""
     package = importlib.import_module("netcore.figures")
