@@ -142,7 +142,7 @@ def build(
         timings["figures"] = time.perf_counter() - mark
         mark = time.perf_counter()
         renderer = SlideRenderer(config, facts, figures, demos, stills, known_figures=lambda: _all_figure_names(config, figures),
-                                 code_colours=CodeColours(cache_dir))
+                                 code_colours=CodeColours(cache_dir), template_cache=cache_dir / "slide-templates")
         rendered = [renderer.render(slide) for slide in slides]
         renderer.code_colours.save()
         _check_unique_ids(rendered)
@@ -219,7 +219,8 @@ def refresh(previous: BuildResult, changed: set[Path]) -> BuildResult | None:
     if not (uses.figures <= reuse.uses.figures and uses.demos <= reuse.uses.demos):
         return None
     renderer = SlideRenderer(config, previous.facts, previous.figures, reuse.demos, reuse.stills,
-                             known_figures=lambda: _all_figure_names(config, previous.figures), code_colours=CodeColours(reuse.cache_dir))
+                             known_figures=lambda: _all_figure_names(config, previous.figures), code_colours=CodeColours(reuse.cache_dir),
+                             template_cache=reuse.cache_dir / "slide-templates")
     kept: dict[tuple[Path, int], RenderedSlide] = {}
     counts: dict[Path, int] = {}
     for old in previous.slides:
