@@ -55,8 +55,9 @@ class Artifacts:
 class _Build:
     """State of one produce() call; the model and context are created only on demand."""
 
-    def __init__(self, cfg: NetworkConfig, cache: cache_mod.Cache, use_cache: bool, progress: bool) -> None:
+    def __init__(self, cfg: NetworkConfig, cache: cache_mod.Cache, use_cache: bool, progress: bool, theme: str = "projector") -> None:
         self.cfg, self.cache, self.use_cache, self.progress = cfg, cache, use_cache, progress
+        self.theme = theme  # the deck theme whose palette the figures are drawn in
         memo = cache.read_json(CHECKSUM_MEMO)
         before = dict(memo)
         self.checksums = data.verify(cfg.data_dir, memo)
@@ -128,7 +129,7 @@ class _Build:
     def _context(self, model: TrainedModel, dataset: data.Dataset | None = None):
         from netcore.figures.context import FigureContext
 
-        ctx = FigureContext(model, self.facts, data_verified=True)  # checked in __init__
+        ctx = FigureContext(model, self.facts, data_verified=True, theme_name=self.theme)  # checked in __init__
         if dataset is not None:
             ctx.__dict__["dataset"] = dataset  # reuse the data already in memory
         return ctx
@@ -205,7 +206,7 @@ def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None) -> tup
     keys, entries = {}, {}
     for spec in specs.values():
         keys[spec.name] = cache_mod.key_of(
-            "figure", build.model_key, spec.name, spec.format, mpl_version,
+            "figure", build.model_key, spec.name, spec.format, mpl_version, f"theme={build.theme}",
             cache_mod.source_digest(*spec.source_files),
         )
         entries[spec.name] = build.lookup("figures", keys[spec.name], _figure_reader(spec.filename))
@@ -291,20 +292,22 @@ def produce(
     progress: bool = True,
     wanted: frozenset[str] | None = None,
     export: bool = True,
+    theme: str = "projector",
 ) -> Artifacts:
     """Train or load the network and write figures/ and data/ into out_dir.
 
     ``wanted`` limits the figures drawn to those names (None: all); ``export``
     False skips the browser data, for a deck with no live demo. With
     use_cache=False nothing is read from the cache (everything is rebuilt),
-    but the fresh results are stored so the next build is warm.
+    but the fresh results are stored so the next build is warm. Figures are drawn in
+    ``theme``'s palette and cached per theme.
     """
     timings: dict[str, float] = {}
     out_dir = Path(out_dir)
     cache = cache_mod.Cache(Path(cache_dir) / "netcore")
 
     start = time.perf_counter()
-    build = _Build(cfg, cache, use_cache, progress)
+    build = _Build(cfg, cache, use_cache, progress, theme)
     facts = _facts(build)
     build.set_facts(facts)
     timings["network"] = time.perf_counter() - start

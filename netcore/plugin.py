@@ -53,7 +53,7 @@ def produce(work: Work) -> Products:
         art = produce_artifacts(
             # produce() files its entries under <cache root>/netcore/, as `python -m netcore train` does
             cfg, cache_dir=work.cache_dir.parent, out_dir=work.out_dir, use_cache=work.use_cache,
-            progress=work.progress, wanted=wanted, export=bool(work.demos),
+            progress=work.progress, wanted=wanted, export=bool(work.demos), theme=work.theme,
         )
     except ConfigError as exc:
         raise ComputationError(exc.message, exc.key) from None

@@ -10,7 +10,8 @@ from netcore.figures.registry import FigureSpec, register
 
 def draw_activations(ctx):
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     z = np.linspace(-6, 6, 601)
     # 460 px tall, not the layout's 520: the slide has a line of text under the figure.
     fig, axes = plt.subplots(1, 2, figsize=(theme.WIDE[0], 4.6), layout="constrained", sharex=True)
@@ -20,11 +21,11 @@ def draw_activations(ctx):
         (axes[1], "ReLU", activations.relu, activations.relu_prime, "function", "slope"),
     ]
     for ax, title, f, df, f_label, df_label in panels:
-        ax.plot(z, f(z), color=theme.OKABE_ITO["blue"], label=f_label)
+        ax.plot(z, f(z), color=p.blue, label=f_label)
         slope = np.where(z == 0, np.nan, df(z))  # break the line where ReLU' jumps
-        ax.plot(z, slope, "--", color=theme.OKABE_ITO["vermillion"], label=df_label)
-        ax.axhline(0, color="black", linewidth=1)
-        ax.axvline(0, color="black", linewidth=1)
+        ax.plot(z, slope, "--", color=p.warm, label=df_label)
+        ax.axhline(0, color=p.ink, linewidth=1)
+        ax.axvline(0, color=p.ink, linewidth=1)
         ax.set_title(title)
         ax.set_xlabel("weighted input $z$")
         ax.legend(loc="upper left", frameon=False, fontsize=theme.SMALL, handlelength=1.2, borderaxespad=0.2)

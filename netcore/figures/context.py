@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -13,6 +13,9 @@ from netcore import data
 from netcore.config import NetworkConfig
 from netcore.model import TrainedModel
 from netcore.network import Network
+
+if TYPE_CHECKING:
+    from netcore.figures.theme import Palette
 
 
 @dataclass
@@ -23,6 +26,7 @@ class FigureContext:
     model: TrainedModel
     facts: dict[str, Any] = field(default_factory=dict)
     data_verified: bool = False  # produce() has already checked the data files against SHA256SUMS
+    theme_name: str = "projector"  # the deck's theme: figures take their colours from its palette
 
     @property
     def config(self) -> NetworkConfig:
@@ -45,6 +49,12 @@ class FigureContext:
         from netcore.figures import theme
 
         return theme
+
+    @property
+    def palette(self) -> "Palette":
+        from netcore.figures.theme import palette
+
+        return palette(self.theme_name)
 
     @cached_property
     def dataset(self) -> data.Dataset:

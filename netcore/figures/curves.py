@@ -12,14 +12,15 @@ def _series(ctx, key):
 
 def _plot(ctx, quantity: str, ylabel: str, scale: float = 1.0):
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     from matplotlib.ticker import MaxNLocator
 
     fig, ax = plt.subplots(figsize=theme.WIDE, layout="constrained")
-    lines = [("train", "training images", theme.TRAIN_COLOUR, "-")]
+    lines = [("train", "training images", p.blue, "-")]
     if ctx.history[-1][f"validation_{quantity}"] is not None:
-        lines.append(("validation", "validation images", theme.VALIDATION_COLOUR, ":"))
-    lines.append(("test", "test images (never trained on)", theme.TEST_COLOUR, "--"))
+        lines.append(("validation", "validation images", p.green, ":"))
+    lines.append(("test", "test images (never trained on)", p.warm, "--"))
     for split, label, colour, style in lines:
         epochs, values = _series(ctx, f"{split}_{quantity}")
         # Epoch 0 (the random start) would squash the curves; it is quoted in the title instead.

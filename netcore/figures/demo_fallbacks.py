@@ -148,7 +148,8 @@ def _dark_axes(ax):
 def draw_draw_digit(ctx):
     """A real test digit, the network's layers as grey-level neurons, and its ten outputs."""
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     net = ctx.network
     images, labels = ctx.test_images, ctx.test_labels
     index = 0
@@ -180,7 +181,7 @@ def draw_draw_digit(ctx):
         top = np.argsort(-np.abs(last_w))[:6]
         peak = np.abs(last_w[top]).max() or 1.0
         for k in top:
-            colour = ACCENT if last_w[k] > 0 else theme.OKABE_ITO["sky_blue"]
+            colour = ACCENT if last_w[k] > 0 else p.light_blue
             ax_net.plot([xs[-2], xs[-1]], [positions[-2][k], positions[-1][guess]], color=colour,
                         linewidth=1 + 4 * abs(last_w[k]) / peak, zorder=2)
     for d, y in enumerate(positions[-1]):
@@ -191,7 +192,7 @@ def draw_draw_digit(ctx):
 
     ax_bar = fig.add_subplot(grid[2])
     out = acts[-1]
-    colours = [ACCENT if d == guess else theme.OKABE_ITO["blue"] for d in range(len(out))]
+    colours = [ACCENT if d == guess else p.blue for d in range(len(out))]
     ax_bar.barh(range(len(out)), out, color=colours)
     ax_bar.set_yticks(range(len(out)))
     ax_bar.set_yticklabels([str(d) for d in range(len(out))])
@@ -206,15 +207,16 @@ def draw_draw_digit(ctx):
 def draw_neuron(ctx):
     """The one-neuron demo at its starting values: sigmoid and ReLU with the weighted sum marked."""
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     z = float(np.dot(NEURON_W, NEURON_X) + NEURON_B)
     fig, axes = plt.subplots(1, 2, figsize=theme.WIDE, layout="constrained")
     grid_z = np.linspace(-8, 8, 400)
     for ax, name, f in ((axes[0], "sigmoid", _sigmoid), (axes[1], "ReLU", lambda v: np.maximum(0.0, v))):
-        ax.plot(grid_z, f(grid_z), color=theme.OKABE_ITO["blue"])
+        ax.plot(grid_z, f(grid_z), color=p.blue)
         a = float(f(np.array(z)))
-        ax.plot([z], [a], "o", color=theme.OKABE_ITO["vermillion"], markersize=14)
-        ax.axvline(z, color=theme.OKABE_ITO["vermillion"], linestyle=":", linewidth=2)
+        ax.plot([z], [a], "o", color=p.warm, markersize=14)
+        ax.axvline(z, color=p.warm, linestyle=":", linewidth=2)
         ax.set_title(f"{name}(z):  z = {z:.2f} → {a:.3f}")
         ax.set_xlabel("weighted sum z")
     terms = " + ".join(f"{w:g}·{x:g}" for w, x in zip(NEURON_W, NEURON_X))
@@ -225,7 +227,8 @@ def draw_neuron(ctx):
 def draw_descent(ctx):
     """The demo's cost surface with a full-batch and a mini-batch descent path."""
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     centres = descent_examples()
     xs = np.linspace(XMIN, XMAX, 300)
     ys = np.linspace(YMIN, YMAX, 225)
@@ -237,8 +240,8 @@ def draw_descent(ctx):
     full = descent_path(centres, DESCENT_LR, 60, mini=False)
     mini = descent_path(centres, DESCENT_LR, 60, mini=True)
     ax.plot(full[:, 0], full[:, 1], "-o", color="white", markersize=4, label="full batch")
-    ax.plot(mini[:, 0], mini[:, 1], "-o", color=theme.OKABE_ITO["sky_blue"], markersize=4, label=f"mini-batch of {BATCH}")
-    ax.plot(*DESCENT_START, "o", color=theme.OKABE_ITO["orange"], markersize=16, markeredgecolor="black")
+    ax.plot(mini[:, 0], mini[:, 1], "-o", color=p.light_blue, markersize=4, label=f"mini-batch of {BATCH}")
+    ax.plot(*DESCENT_START, "o", color=p.orange, markersize=16, markeredgecolor="black")
     ax.set_xlim(XMIN, XMAX)
     ax.set_ylim(YMIN, YMAX)
     ax.set_aspect("equal")
@@ -253,7 +256,8 @@ def draw_descent(ctx):
 def draw_backprop(ctx):
     """The chain network at the demo's starting values, with every derivative and its check."""
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     v = chain_values()
     n = len(CHAIN_W)
     fig, ax = plt.subplots(figsize=theme.WIDE)
@@ -263,8 +267,8 @@ def draw_backprop(ctx):
     for i, x in enumerate(xs):
         label = "C" if i == n + 1 else ("x" if i == 0 else f"a{i}")
         value = v["C"][0] if i == n + 1 else v["a"][i]
-        ax.add_patch(plt.Circle((x, 0.78), 0.05, color="#dddddd", ec="black", transform=ax.transAxes))
-        ax.text(x, 0.78, f"{value:.3f}", ha="center", va="center", fontsize=theme.SMALL, transform=ax.transAxes)
+        ax.add_patch(plt.Circle((x, 0.78), 0.05, color=p.diagonal, ec=p.ink, transform=ax.transAxes))
+        ax.text(x, 0.78, f"{value:.3f}", ha="center", va="center", fontsize=theme.SMALL, color=p.diagonal_ink, transform=ax.transAxes)
         ax.text(x, 0.66, label, ha="center", fontsize=theme.FONT_SIZE, transform=ax.transAxes)
         if i < n + 1:
             ax.annotate("", xy=(xs[i + 1] - 0.05, 0.78), xytext=(x + 0.05, 0.78), xycoords="axes fraction",
@@ -278,6 +282,9 @@ def draw_backprop(ctx):
                      loc="lower center", bbox=(0.02, 0.05, 0.96, 0.48))
     table.auto_set_font_size(False)
     table.set_fontsize(theme.SMALL)
+    for cell in table.get_celld().values():  # cells are white with black edges unless told: paper and faint lines
+        cell.set_facecolor(p.paper)
+        cell.set_edgecolor(p.faint)
     ax.set_title(f"Backpropagation step by step (live demo): y = {CHAIN_Y:g}, C = (a{n} − y)²", fontsize=theme.TITLE_SIZE)
     return fig
 
@@ -285,7 +292,8 @@ def draw_backprop(ctx):
 def draw_replay(ctx):
     """Training replay at the last epoch: curves, first-layer weights over time, test predictions."""
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     history, snaps = ctx.history, ctx.snapshots
     epochs = [h["epoch"] for h in history]
     picks = sorted({0, len(snaps) // 2, len(snaps) - 1})
@@ -295,13 +303,13 @@ def draw_replay(ctx):
     grid = fig.add_gridspec(neurons, 2 + len(picks), width_ratios=[3.2, 0.55] + [1] * len(picks),
                             left=0.11, right=0.98, top=0.86, bottom=0.15, wspace=0.08, hspace=0.12)
     ax = fig.add_subplot(grid[:, 0])
-    ax.plot(epochs, [h["test_cost"] for h in history], color=theme.TEST_COLOUR, label="test cost")
-    ax.plot(epochs, [h["train_cost"] for h in history], "--", color=theme.TRAIN_COLOUR, label="training cost")
+    ax.plot(epochs, [h["test_cost"] for h in history], color=p.warm, label="test cost")
+    ax.plot(epochs, [h["train_cost"] for h in history], "--", color=p.blue, label="training cost")
     ax2 = ax.twinx()
-    ax2.plot(epochs, [100 * h["test_accuracy"] for h in history], ":", color=theme.OKABE_ITO["green"], label="test accuracy")
+    ax2.plot(epochs, [100 * h["test_accuracy"] for h in history], ":", color=p.green, label="test accuracy")
     ax2.set_ylim(0, 100)
     ax2.set_ylabel("test accuracy (%), dotted")
-    ax.axvline(epochs[-1], color="black", linewidth=2)
+    ax.axvline(epochs[-1], color=p.ink, linewidth=2)
     ax.set_xlabel("epoch")
     ax.set_ylabel("cost")
     ax.legend(loc="center right", frameon=False, fontsize=theme.SMALL)
@@ -310,7 +318,7 @@ def draw_replay(ctx):
         low, high = theme.symmetric_limits(w[:neurons])
         for r in range(neurons):
             a = fig.add_subplot(grid[r, col + 2])
-            a.imshow(w[r].reshape(side, side), cmap=theme.DIVERGING_CMAP, vmin=low, vmax=high, interpolation="nearest")
+            a.imshow(w[r].reshape(side, side), cmap=p.weights, vmin=low, vmax=high, interpolation="nearest")
             a.set_xticks([])
             a.set_yticks([])
             a.grid(False)

@@ -24,27 +24,28 @@ EDGE_LABELS = {("z1", "a1"): r"$\sigma$", ("z", "a"): r"$\sigma$", ("a", "c"): r
 
 def draw_chain(ctx):
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     fig, ax = plt.subplots(figsize=theme.FULL, layout="constrained")
     ax.axis("off")
     ax.grid(False)
     boxes = {}
     for key, (label, x, y, hot) in NODES.items():
-        colour = theme.OKABE_ITO["vermillion"] if hot else "#7a7a7a"
+        colour = p.warm if hot else p.faint
         boxes[key] = ax.text(x, y, label, ha="center", va="center", fontsize=theme.TITLE_SIZE + 4, zorder=3,
-                             color="black" if hot else "#555555",
-                             bbox={"boxstyle": "round,pad=0.45", "facecolor": "white", "edgecolor": colour, "linewidth": 2.5})
+                             color=p.ink if hot else p.muted,
+                             bbox={"boxstyle": "round,pad=0.45", "facecolor": p.panel, "edgecolor": colour, "linewidth": 2.5})
     for start, end in EDGES:
         hot = NODES[start][3] and NODES[end][3]
         ax.annotate("", xy=NODES[end][1:3], xytext=NODES[start][1:3], zorder=2,
                     arrowprops={"arrowstyle": "-|>,head_width=0.4,head_length=0.8", "lw": 2.5,
-                                "color": theme.OKABE_ITO["blue"] if hot else "#9a9a9a",
+                                "color": p.blue if hot else p.faint,
                                 "patchA": boxes[start], "patchB": boxes[end], "shrinkA": 4, "shrinkB": 4})
         if (start, end) in EDGE_LABELS:
             mx = (NODES[start][1] + NODES[end][1]) / 2
             ax.text(mx, 0.35, EDGE_LABELS[(start, end)], ha="center", va="bottom", fontsize=theme.MATH_SIZE)
-    ax.text(1.3, 2.6, "earlier layers", ha="center", fontsize=theme.FONT_SIZE, color="#555555")
-    ax.text(7.6, 2.6, "last layer and cost", ha="center", fontsize=theme.FONT_SIZE, color=theme.OKABE_ITO["vermillion"])
+    ax.text(1.3, 2.6, "earlier layers", ha="center", fontsize=theme.FONT_SIZE, color=p.muted)
+    ax.text(7.6, 2.6, "last layer and cost", ha="center", fontsize=theme.FONT_SIZE, color=p.warm)
     ax.text(6.0, -2.75, r"$z^{(L)} = w^{(L)} a^{(L-1)} + b^{(L)}$", ha="center", fontsize=theme.MATH_SIZE)
     ax.set_xlim(-0.8, 11.4)
     ax.set_ylim(-3.3, 3.2)

@@ -83,23 +83,24 @@ def descend_2d(batch: int | None, steps: int | None = None) -> np.ndarray:
 
 def draw_cost_1d(ctx):
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     w = np.linspace(-3.2, 3.6, 500)
     path = descend_1d()
     fig, ax = plt.subplots(figsize=theme.WIDE, layout="constrained")
-    ax.plot(w, cost_1d(w), color=theme.OKABE_ITO["blue"], label="cost $C(w)$")
-    ax.plot(path, cost_1d(path), "o", color=theme.OKABE_ITO["vermillion"], markersize=11, zorder=3, label="gradient steps")
+    ax.plot(w, cost_1d(w), color=p.blue, label="cost $C(w)$")
+    ax.plot(path, cost_1d(path), "o", color=p.warm, markersize=11, zorder=3, label="gradient steps")
     for a, b in zip(path[:-1], path[1:]):
         if abs(b - a) > 0.08:
             ax.annotate("", xy=(b, cost_1d(b)), xytext=(a, cost_1d(a)),
-                        arrowprops={"arrowstyle": "->", "color": theme.OKABE_ITO["vermillion"], "lw": 2})
+                        arrowprops={"arrowstyle": "->", "color": p.warm, "lw": 2})
     ax.annotate("start", xy=(path[0], cost_1d(path[0])), xytext=(path[0] - 0.9, cost_1d(path[0]) + 0.3),
-                arrowprops={"arrowstyle": "-", "color": "black", "lw": 1})
+                arrowprops={"arrowstyle": "-", "color": p.ink, "lw": 1})
     lows = w[1:-1][(cost_1d(w[1:-1]) < cost_1d(w[:-2])) & (cost_1d(w[1:-1]) < cost_1d(w[2:]))]
     for low in lows:
         label = "global minimum" if cost_1d(low) == min(cost_1d(lows)) else "local minimum:\nwhere we stop"
         ax.annotate(label, xy=(low, cost_1d(low)), xytext=(low, cost_1d(low) - 1.1), ha="center", va="top",
-                    arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5})
+                    arrowprops={"arrowstyle": "->", "color": p.ink, "lw": 1.5})
     ax.set_xlabel("one parameter $w$")
     ax.set_ylabel("cost")
     ax.set_ylim(min(cost_1d(w)) - 2.3, 11.0)
@@ -120,28 +121,29 @@ def path_costs(path: np.ndarray) -> np.ndarray:
 
 def draw_cost_surface(ctx):
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     x, y = line_data()
     ws, bs = np.meshgrid(np.linspace(-1.6, 3.0, 241), np.linspace(-4.0, 4.2, 241))
     costs = cost_2d(ws, bs, x, y)
     full, mini = descend_2d(None), descend_2d(BATCH)
     best = least_squares_minimum()
-    blue, red = theme.OKABE_ITO["blue"], theme.OKABE_ITO["vermillion"]
+    blue, red = p.blue, p.warm
     fig, (ax, curve) = plt.subplots(1, 2, figsize=theme.FULL, layout="constrained", width_ratios=[1.1, 1])
     ax.grid(False)
     levels = np.geomspace(costs.min() * 1.05, costs.max(), 14)
-    ax.contour(ws, bs, costs, levels=levels, colors="#8c8c8c", linewidths=1.2)
+    ax.contour(ws, bs, costs, levels=levels, colors=p.faint, linewidths=1.2)
     ax.plot(mini[:, 0], mini[:, 1], "-", color=red, linewidth=1.5)
     ax.plot(full[:, 0], full[:, 1], "-o", color=blue, markersize=7)
-    ax.plot(*START_2D, "s", color="black", markersize=12)
-    ax.plot(best[0], best[1], "*", color=theme.OKABE_ITO["green"], markersize=24, markeredgecolor="black")
+    ax.plot(*START_2D, "s", color=p.ink, markersize=12)
+    ax.plot(best[0], best[1], "*", color=p.green, markersize=24, markeredgecolor=p.ink)
     ax.annotate("start", xy=START_2D, xytext=(START_2D[0] - 0.1, START_2D[1] - 0.9), ha="center")
     ax.set_xlabel("slope $w$")
     ax.set_ylabel("intercept $b$")
     spent = np.arange(len(full)) * POINTS / 1000, np.arange(len(mini)) * BATCH / 1000
     curve.plot(spent[1], path_costs(mini), "-", color=red, linewidth=2, label=f"{MINI_STEPS} steps of {BATCH} points")
     curve.plot(spent[0], path_costs(full), "-o", color=blue, markersize=7, label=f"{FULL_STEPS} steps of all {POINTS}")
-    curve.axhline(float(cost_2d(np.array(best[0]), np.array(best[1]), x, y)), color=theme.OKABE_ITO["green"],
+    curve.axhline(float(cost_2d(np.array(best[0]), np.array(best[1]), x, y)), color=p.green,
                   linestyle="--", linewidth=2, label="minimum")
     curve.set_yscale("log")
     curve.tick_params(axis="y", which="both", labelsize=theme.MATH_SIZE)  # 10^k: the exponent stays over 24 px

@@ -34,19 +34,20 @@ def example_inputs() -> list[tuple[str, np.ndarray]]:
 
 def draw_edge_detector(ctx):
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     weights = edge_weights()
     fig = plt.figure(figsize=theme.FULL, layout="constrained")
     grid = fig.add_gridspec(3, 2, width_ratios=[2.1, 1])
     big = fig.add_subplot(grid[:, 0])
-    image = big.imshow(weights, cmap=theme.DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="nearest")
+    image = big.imshow(weights, cmap=p.weights, vmin=-1, vmax=1, interpolation="nearest")
     big.set_title("weights (set by hand)")
     theme.frame_image(big)
     bar = fig.colorbar(image, ax=big, shrink=0.8, pad=0.02)
     bar.set_label("weight (blue < 0 < red)")
     for row, (label, ink) in enumerate(example_inputs()):
         ax = fig.add_subplot(grid[row, 1])
-        ax.imshow(ink, cmap=theme.GREY_CMAP, vmin=0, vmax=1, interpolation="nearest")
+        ax.imshow(ink, cmap=p.greys, vmin=0, vmax=1, interpolation="nearest")
         theme.frame_image(ax)
         z = float((weights * ink).sum())
         ax.set_title(f"{label}\nz = {z + 0.0:.1f}", fontsize=theme.SMALL)

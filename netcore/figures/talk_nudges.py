@@ -45,12 +45,13 @@ def nudges(net, image: np.ndarray) -> dict[str, np.ndarray]:
 
 def draw_nudges(ctx):
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     net = ctx.snapshots[0]
     n = nudges(net, ctx.test_images[target_example(ctx.test_labels)])
     hidden = n["hidden"]
     rows = np.arange(len(hidden))[::-1].astype(float)  # neuron 0 at the top
-    orange, blue, red = theme.OKABE_ITO["orange"], theme.OKABE_ITO["blue"], theme.OKABE_ITO["vermillion"]
+    orange, blue, red = p.orange, p.blue, p.warm
     fig, (diagram, bars) = plt.subplots(1, 2, figsize=theme.FULL, layout="constrained", width_ratios=[1, 1.25])
 
     diagram.axis("off")
@@ -60,16 +61,16 @@ def draw_nudges(ctx):
         if a > 0:
             diagram.plot([0, 3], [row, out_y], color=orange, linewidth=1 + 9 * a / brightest, solid_capstyle="round", zorder=1)
         else:
-            diagram.plot([0, 3], [row, out_y], color="#b0b0b0", linewidth=1, linestyle=":", zorder=1)
-        shade = str(round(1 - 0.85 * a / brightest, 3))
-        diagram.scatter([0], [row], s=260, c=shade, edgecolors="black", linewidths=1.5, zorder=2)
-    diagram.scatter([3], [out_y], s=2600, c="white", edgecolors=red, linewidths=3, zorder=2)
+            diagram.plot([0, 3], [row, out_y], color=p.faint, linewidth=1, linestyle=":", zorder=1)
+        shade = p.greys(0.85 * a / brightest)  # paper for a silent neuron, towards ink for the brightest
+        diagram.scatter([0], [row], s=260, c=[shade], edgecolors=p.ink, linewidths=1.5, zorder=2)
+    diagram.scatter([3], [out_y], s=2600, c=p.panel, edgecolors=red, linewidths=3, zorder=2)
     diagram.text(3, out_y, str(TARGET), ha="center", va="center", fontsize=theme.TITLE_SIZE + 4, zorder=3)
     diagram.annotate("", xy=(3.75, out_y + 3), xytext=(3.75, out_y + 0.4),
                      arrowprops={"arrowstyle": "-|>,head_width=0.5,head_length=0.8", "color": red, "lw": 4})
-    diagram.text(3, out_y - 2.6, f"now {n['output'][TARGET]:.2f}\nwanted 1", ha="center", va="top", color="#333333")
+    diagram.text(3, out_y - 2.6, f"now {n['output'][TARGET]:.2f}\nwanted 1", ha="center", va="top", color=p.muted)
     diagram.text(-0.5, rows.max() + 1.3, f"last hidden layer ({len(hidden)})", ha="left", va="bottom")
-    diagram.text(1.5, rows.min() - 1.0, "line width: how much\nthe weight should grow", ha="center", va="top", color="#333333")
+    diagram.text(1.5, rows.min() - 1.0, "line width: how much\nthe weight should grow", ha="center", va="top", color=p.muted)
     diagram.set_xlim(-0.6, 4.3)
     diagram.set_ylim(rows.min() - 3.6, rows.max() + HEADROOM)
     # the bars' rows must line up with the neurons: same data range per inch on both sides
@@ -77,14 +78,14 @@ def draw_nudges(ctx):
     height = 0.38
     bars.barh(rows + height / 2, n["one_wish"], height, color=blue, label=f"asked by output {TARGET}\n(in proportion to its weight)")
     bars.barh(rows - height / 2, n["all_wishes"], height, color=red, label="summed over all ten outputs")
-    bars.axvline(0, color="black", linewidth=1.5)
+    bars.axvline(0, color=p.ink, linewidth=1.5)
     bars.set_yticks([])
     bars.grid(axis="y", visible=False)
     bars.spines["left"].set_visible(False)
     bars.set_ylim(rows.min() - 3.6, rows.max() + HEADROOM)
     bars.set_xlabel("wished change of each activation")
     bars.legend(loc="upper center", ncol=1, fontsize=theme.SMALL,
-                frameon=True, facecolor="white", edgecolor="none", framealpha=1.0)  # hides the zero line behind it
+                frameon=True, facecolor=p.panel, edgecolor="none", framealpha=1.0)  # hides the zero line behind it
     return fig
 
 

@@ -13,24 +13,25 @@ from netcore.figures.registry import FigureSpec, register
 
 def draw_overfitting(ctx):
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     from matplotlib.ticker import MaxNLocator
 
     history = [h for h in ctx.history if h["epoch"] > 0]  # epoch 0 (random weights) would squash the curves
     epochs = [h["epoch"] for h in history]
     fig, ax = plt.subplots(figsize=theme.WIDE, layout="constrained")
-    ax.plot(epochs, [h["train_cost"] for h in history], "-o", color=theme.TRAIN_COLOUR, markersize=6,
+    ax.plot(epochs, [h["train_cost"] for h in history], "-o", color=p.blue, markersize=6,
             label="training images (the ones it learns from)")
     if history and history[-1]["validation_cost"] is not None:
-        ax.plot(epochs, [h["validation_cost"] for h in history], "--s", color=theme.VALIDATION_COLOUR, markersize=6,
+        ax.plot(epochs, [h["validation_cost"] for h in history], "--s", color=p.green, markersize=6,
                 label="validation images (held out)")
         best = best_validation_epoch(ctx.history)
-        ax.axvline(best, color="#555555", linestyle=":", linewidth=2)
+        ax.axvline(best, color=p.muted, linestyle=":", linewidth=2)
         ax.text(best - 0.4, 0.55, f"lowest validation\ncost: epoch {best}", transform=ax.get_xaxis_transform(),
-                ha="right", va="center", color="#333333")
+                ha="right", va="center", color=p.muted)
         last = history[-1]
         ax.annotate("", xy=(last["epoch"] + 0.4, last["train_cost"]), xytext=(last["epoch"] + 0.4, last["validation_cost"]),
-                    arrowprops={"arrowstyle": "<->", "color": "black", "lw": 2})
+                    arrowprops={"arrowstyle": "<->", "color": p.ink, "lw": 2})
         ax.text(last["epoch"] - 0.2, (last["train_cost"] + last["validation_cost"]) / 2, "gap", ha="right", va="center")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")

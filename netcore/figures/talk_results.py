@@ -13,7 +13,8 @@ GALLERY_COLUMNS = 8
 def draw_confusion(ctx):
     """Counts of (true, predicted); the diagonal in a neutral shade so the mistakes carry the colour."""
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     classes = ctx.network.layers[-1]
     counts = facts_talk.confusion_matrix(ctx.test_labels, ctx.test_predictions, classes)
     off = counts.astype(float)
@@ -21,13 +22,13 @@ def draw_confusion(ctx):
     fig, ax = plt.subplots(figsize=theme.FULL, layout="constrained")
     ax.grid(False)
     top = max(1.0, float(np.nanmax(off)))
-    image = ax.imshow(off, cmap="Oranges", vmin=0, vmax=top, aspect="auto")
+    image = ax.imshow(off, cmap=p.count_map, vmin=0, vmax=top, aspect="auto")
     for i in range(classes):
-        ax.add_patch(plt.Rectangle((i - 0.5, i - 0.5), 1, 1, facecolor="#d9e8f5", edgecolor="none"))
+        ax.add_patch(plt.Rectangle((i - 0.5, i - 0.5), 1, 1, facecolor=p.diagonal, edgecolor="none"))
     for i in range(classes):
         for j in range(classes):
             value = counts[i, j]
-            ink = "#1f4e79" if i == j else theme.ink_on(image.cmap(image.norm(value)))
+            ink = p.diagonal_ink if i == j else theme.ink_on(image.cmap(image.norm(value)))
             ax.text(j, i, str(value), ha="center", va="center", fontsize=theme.SMALL,
                     color=ink, fontweight="bold" if i == j else "normal")
     ax.set_xticks(range(classes))
@@ -43,14 +44,15 @@ def draw_confusion(ctx):
 def draw_misclassified(ctx):
     """The first wrongly classified test digits, in test-set order, labelled true → guess."""
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     wrong = facts_talk.misclassified(ctx.test_labels, ctx.test_predictions)[: facts_talk.GALLERY_SIZE]
     rows = max(1, -(-len(wrong) // GALLERY_COLUMNS))
     fig, axes = plt.subplots(rows, GALLERY_COLUMNS, figsize=theme.WIDE, squeeze=False, layout="constrained")
     for ax in axes.flat:
         ax.axis("off")
     for ax, index in zip(axes.flat, wrong):
-        ax.imshow(ctx.test_images[index], cmap=theme.GREY_CMAP, interpolation="nearest")
+        ax.imshow(ctx.test_images[index], cmap=p.greys, interpolation="nearest")
         ax.set_title(f"{ctx.test_labels[index]} → {ctx.test_predictions[index]}", fontsize=theme.SMALL, pad=3)
     fig.suptitle("true digit → network's guess", fontsize=theme.FONT_SIZE)
     return fig
@@ -59,16 +61,17 @@ def draw_misclassified(ctx):
 def draw_noise(ctx):
     """A seeded uniform-noise image beside the network's ten outputs for it."""
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     image = facts_talk.noise_image(ctx.test_images.shape[1:])
     outputs = facts_talk.noise_outputs(ctx.network, ctx.test_images.shape[1:])
     guess = int(outputs.argmax())
     fig, (left, right) = plt.subplots(1, 2, figsize=theme.WIDE, width_ratios=[1, 1.6], layout="constrained")
-    left.imshow(image, cmap=theme.GREY_CMAP, vmin=0, vmax=255, interpolation="nearest")
+    left.imshow(image, cmap=p.greys, vmin=0, vmax=255, interpolation="nearest")
     theme.frame_image(left)
     left.set_title("input: random pixels")
-    colours = [theme.OKABE_ITO["vermillion"] if d == guess else theme.OKABE_ITO["sky_blue"] for d in range(len(outputs))]
-    right.bar(range(len(outputs)), outputs, color=colours, edgecolor="black")
+    colours = [p.warm if d == guess else p.light_blue for d in range(len(outputs))]
+    right.bar(range(len(outputs)), outputs, color=colours, edgecolor=p.ink)
     right.set_xticks(range(len(outputs)))
     right.set_xlabel("output neuron (digit)")
     right.set_ylabel("output activation")
@@ -86,7 +89,7 @@ register(
         alt=(
             "A 10 by 10 confusion matrix of the trained network on the test set: rows are the true digits, "
             "columns the network's answers, each cell printed with its count. The diagonal, holding the "
-            "correct answers, is shaded pale blue; off-diagonal mistakes are shaded orange, darker for more "
+            "correct answers, is shaded a neutral blue; off-diagonal mistakes are shaded orange, darker for more "
             "frequent confusions between similar digits."
         ),
         caption="Test set: true digit against the network's answer.",

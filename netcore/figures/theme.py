@@ -1,15 +1,30 @@
-"""The one visual theme of every figure: big lettering, colour-blind-safe colours.
+"""The look of every figure, per deck theme: big lettering, colour-blind-safe colours.
 
 Figures are drawn at the size they are shown at on the 1280x720 slide (inches
 at `DPI` = pixels / 100), so a point in a figure is a fixed number of screen
 pixels: no text is smaller than `SMALL` (18 pt = 25 px at 1280x720, over the
 legibility check's 24 px). Use `SMALL` for the least important lettering, never
 a size computed below it.
+
+Colours come from a `Palette`, one per deck theme (`projector`: ink on paper for
+bright rooms; `hall`: light ink on the dark slide colour for dim halls), so a
+figure sits on its slide's own background. A figure takes its palette from
+``ctx.palette`` and never names a colour of its own that it does not take from
+it: every text colour in a palette is at least 4.5:1 on its paper (WCAG AA;
+tests/test_themes.py checks), and the line colours at least 3:1.
+
+Weights have one colour map wherever they appear: negative blue, zero the
+surface they are drawn on, positive orange (`Palette.weights`). The live
+replay demo draws on the dark demo panel in either theme, so its map is the
+hall palette's (`WEIGHT_STOPS["hall"]`, the demo panel's --demo-neg and
+--demo-pos), and the theme CSS files carry the same stops as --weight-neg,
+--weight-zero and --weight-pos.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,12 +40,79 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "purple": "#CC79A7",
 }
-TRAIN_COLOUR = OKABE_ITO["blue"]
-VALIDATION_COLOUR = OKABE_ITO["green"]
-TEST_COLOUR = OKABE_ITO["vermillion"]
-CYCLE = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky_blue", "black")]
-DIVERGING_CMAP = "RdBu_r"  # negative weights blue, positive red, white at zero
-GREY_CMAP = "gray_r"  # ink on paper for digit images
+# negative, zero, positive: zero is the paper the weights are drawn on
+WEIGHT_STOPS = {
+    "projector": ("#0b4f8a", "#ffffff", "#b84300"),
+    "hall": ("#4ea8ff", "#15181d", "#ff9f1c"),
+}
+
+
+@dataclass(frozen=True)
+class Palette:
+    """One theme's colours for figures. Text colours (ink, muted, blue, warm, green, diagonal_ink)
+    reach 4.5:1 on paper; faint is for lines and marks that carry no text."""
+
+    name: str
+    paper: str  # figure background: the slide's own colour
+    ink: str  # text, axes, outlines
+    muted: str  # secondary text
+    faint: str  # grid, inactive lines and outlines (no text)
+    panel: str  # fill behind a label that sits on lines (boxes, legends)
+    blue: str  # the accent: the main curve, the training split
+    warm: str  # the thing to look at (vermillion); the test split
+    green: str  # the validation split, a minimum
+    orange: str  # highlighted connections
+    light_blue: str  # a second blue: the other bars, the mini-batch path
+    purple: str
+    diagonal: str  # the confusion matrix's correct answers (neutral, not a count colour) ...
+    diagonal_ink: str  # ... and their numbers
+    weight_stops: tuple[str, str, str]  # negative, zero, positive
+    counts: tuple[str, str]  # the colour of 0 and of the largest count (confusion matrix's mistakes)
+
+    @property
+    def cycle(self) -> list[str]:
+        return [self.blue, self.warm, self.green, self.orange, self.purple, self.light_blue, self.ink]
+
+    @property
+    def weights(self) -> Any:
+        """The one colour map for weights: negative blue, zero on paper, positive orange."""
+        from matplotlib.colors import LinearSegmentedColormap
+
+        return LinearSegmentedColormap.from_list(f"weights-{self.name}", list(self.weight_stops), N=256)
+
+    @property
+    def greys(self) -> Any:
+        """Digit images: a pixel's ink drawn in the theme's ink on its paper (0 is paper)."""
+        from matplotlib.colors import LinearSegmentedColormap
+
+        return LinearSegmentedColormap.from_list(f"greys-{self.name}", [self.paper, self.ink], N=256)
+
+    @property
+    def count_map(self) -> Any:
+        from matplotlib.colors import LinearSegmentedColormap
+
+        return LinearSegmentedColormap.from_list(f"counts-{self.name}", list(self.counts), N=256)
+
+
+PROJECTOR = Palette(
+    name="projector", paper="#ffffff", ink="#111418", muted="#4a5058", faint="#9a9a9a", panel="#ffffff",
+    blue=OKABE_ITO["blue"], warm="#b84f00", green="#007a5a", orange=OKABE_ITO["orange"],
+    light_blue=OKABE_ITO["sky_blue"], purple=OKABE_ITO["purple"],
+    diagonal="#d9e8f5", diagonal_ink="#1f4e79", weight_stops=WEIGHT_STOPS["projector"], counts=("#ffffff", "#c04a00"),
+)
+HALL = Palette(
+    name="hall", paper="#15181d", ink="#eceff3", muted="#aab2bd", faint="#6b7380", panel="#15181d",
+    blue="#56b4e9", warm="#ff8c42", green="#3fc1a0", orange=OKABE_ITO["orange"],
+    light_blue="#a6dcf7", purple="#e08fc0",
+    diagonal="#23384d", diagonal_ink="#cfe6ff", weight_stops=WEIGHT_STOPS["hall"], counts=("#15181d", "#ff9f1c"),
+)
+PALETTES = {p.name: p for p in (PROJECTOR, HALL)}
+
+
+def palette(theme: str) -> Palette:
+    """The palette of a deck theme; a theme netcore does not know (a talk's own CSS) is drawn as projector."""
+    return PALETTES.get(theme, PROJECTOR)
+
 
 DPI = 100
 # The figure layout shows a figure at most 1232 px wide and 520 px tall (templates/theme/projector.css).
@@ -60,14 +142,12 @@ RC = {
     "svg.hashsalt": "netcore",  # fixed ids -> byte-identical SVGs
     "figure.dpi": DPI,
     "savefig.dpi": DPI,
-    "figure.facecolor": "white",
-    "savefig.facecolor": "white",
     "path.simplify": False,
 }
 
 
-def use() -> Any:
-    """Select the Agg backend, apply the theme and return pyplot (call inside draw)."""
+def use(p: Palette) -> Any:
+    """Select the Agg backend, apply the lettering and ``p``'s colours, and return pyplot (call inside draw)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -76,17 +156,26 @@ def use() -> Any:
 
     plt.rcdefaults()
     plt.rcParams.update(RC)
-    plt.rcParams["axes.prop_cycle"] = cycler(color=CYCLE)
+    plt.rcParams.update({
+        "figure.facecolor": p.paper, "savefig.facecolor": p.paper, "axes.facecolor": p.paper,
+        "text.color": p.ink, "axes.labelcolor": p.ink, "axes.edgecolor": p.ink, "axes.titlecolor": p.ink,
+        "xtick.color": p.ink, "ytick.color": p.ink, "grid.color": p.faint, "patch.edgecolor": p.ink,
+        "legend.facecolor": p.panel, "legend.edgecolor": p.faint, "legend.labelcolor": p.ink,
+        "lines.markeredgecolor": p.ink, "hatch.color": p.ink,
+    })
+    plt.rcParams["axes.prop_cycle"] = cycler(color=p.cycle)
     return plt
 
 
-def frame_image(ax: Any) -> None:
-    """Style axes that show an image: no ticks or grid, a thin frame all round."""
+def frame_image(ax: Any, p: Palette | None = None) -> None:
+    """Style axes that show an image: no ticks or grid, a thin frame all round (in ``p``'s faint line colour)."""
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(True)
+        if p is not None:
+            spine.set_color(p.faint)
 
 
 def symmetric_limits(values: np.ndarray, percentile: float = 100.0) -> tuple[float, float]:

@@ -17,7 +17,8 @@ def _grid(count: int, size: tuple[float, float]) -> tuple[int, int]:
 
 def draw_first_layer(ctx):
     theme = ctx.theme
-    plt = theme.use()
+    p = ctx.palette
+    plt = theme.use(p)
     weights = ctx.network.weights[0]  # (hidden, 784)
     side = int(math.isqrt(weights.shape[1]))
     count = len(weights)
@@ -29,7 +30,7 @@ def draw_first_layer(ctx):
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < count:
-            image = ax.imshow(weights[i].reshape(side, side), cmap=theme.DIVERGING_CMAP, vmin=low, vmax=high, interpolation="nearest")
+            image = ax.imshow(weights[i].reshape(side, side), cmap=p.weights, vmin=low, vmax=high, interpolation="nearest")
             ax.set_title(f"{i + 1}", fontsize=theme.SMALL, pad=4)
     bar = fig.colorbar(image, cax=fig.add_axes((0.86, 0.08, 0.025, 0.8)), extend="both")
     bar.set_label("weight")
@@ -42,7 +43,7 @@ register(
         format="png",
         alt=(
             "A grid of small 28 by 28 heat maps, one per neuron of the first hidden layer, showing the "
-            "weight it gives each pixel: red for positive, blue for negative, white for zero. The patterns "
+            "weight it gives each pixel: orange for positive, blue for negative, the background colour for zero. The patterns "
             "are blotchy and mostly noise-like rather than clean strokes."
         ),
         caption="First-layer weights of the trained network, one 28x28 image per hidden neuron.",
