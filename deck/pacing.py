@@ -61,8 +61,9 @@ def has_demo(slide: Slide) -> bool:
 
 
 def spoken_seconds(slide: Slide, words_per_minute: float, demo_minutes: float = 0.0) -> float:
-    """Time one slide needs: its notes at the speaking rate, plus the allowance for a demo."""
-    allowance = demo_minutes * 60 if has_demo(slide) else 0.0
+    """Time one slide needs: its notes at the speaking rate, plus the allowance for a demo
+    (the slide's own ``demo_minutes`` option, else the deck's)."""
+    allowance = float(slide.options.get("demo_minutes", demo_minutes)) * 60 if has_demo(slide) else 0.0
     return minutes_for(len(plain_words(slide.notes)), words_per_minute) * 60 + allowance
 
 
@@ -126,7 +127,9 @@ def report(config: DeckConfig, slides: list[Slide]) -> str:
     lines.append("")
     demos = sum(1 for item in paced if has_demo(item.slide))
     if demos and config.demo_minutes:
-        lines.append(f"Minutes include {config.demo_minutes:g} min for each of the {demos} demo slides (demo_minutes in deck.yaml).")
+        own = sum(1 for item in paced if has_demo(item.slide) and "demo_minutes" in item.slide.options)
+        mine = f"; {own} of them set their own with the slide option demo_minutes" if own else ""
+        lines.append(f"Minutes include {config.demo_minutes:g} min for each of the {demos} demo slides (demo_minutes in deck.yaml{mine}).")
     lines.append(f"Estimated {total:.1f} min against a target of {config.target_minutes:g} min: {verdict(total, config.target_minutes)}")
     silent = [item for item in paced if item.note_words == 0]
     if silent:

@@ -24,7 +24,8 @@ from deck.errors import DeckError, display_path
 from deck.markup import next_fence
 
 TRANSITIONS = ("none", "fade", "slide", "convex", "concave", "zoom")
-OPTION_KEYS = ("layout", "id", "class", "background", "transition")
+OPTION_KEYS = ("layout", "id", "class", "background", "transition", "demo_minutes")
+NUMBER_OPTIONS = ("demo_minutes",)  # stage minutes this slide's demo takes, instead of deck.yaml's demo_minutes
 
 _HORIZONTAL = re.compile(r"^---\s*$")
 _VERTICAL = re.compile(r"^--\s*$")
@@ -170,6 +171,10 @@ def _parse_options(path: Path, line: int, text: str) -> dict[str, Any]:
     for key, value in options.items():
         if key not in OPTION_KEYS:
             raise DeckError(path, line, f"unknown slide option '{key}'", did_you_mean(str(key), OPTION_KEYS, "slide options"))
+        if key in NUMBER_OPTIONS:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 60:
+                raise DeckError(path, line, f"slide option '{key}' must be a number of minutes from 0 to 60, got {_short(value)}")
+            continue
         if not isinstance(value, str) or not value.strip():
             raise DeckError(path, line, f"slide option '{key}' must be text, got {_short(value)}")
     if "transition" in options and options["transition"] not in TRANSITIONS:

@@ -103,3 +103,23 @@ def test_report_totals_and_warnings() -> None:
     assert "Estimated 1.0 min against a target of 1 min: on target" in text
     assert "1 slide(s) without speaker notes" in text and "a.md:4" in text
     assert "a.md:1: 4 words on the slide" in text
+
+
+def test_a_slide_may_set_its_own_demo_allowance() -> None:
+    plain = slide(A, 1, 65, layout="demo")
+    own = slide(A, 5, 65, layout="demo")
+    own.options["demo_minutes"] = 0
+    assert slide_seconds(plain, 130, demo_minutes=1.5) == 30 + 90
+    assert slide_seconds(own, 130, demo_minutes=1.5) == 30
+
+
+@pytest.mark.parametrize("value", ["soon", -1, 61, True])
+def test_a_bad_demo_minutes_option_is_located(tmp_path: Path, value) -> None:
+    from deck.errors import DeckError
+    from deck.sources import parse_files
+
+    path = tmp_path / "a.md"
+    path.write_text(f"## A\n\n---\n\n{{layout: demo, demo_minutes: {str(value).lower() if isinstance(value, bool) else value}}}\n## B\n")
+    with pytest.raises(DeckError) as info:
+        parse_files([path])
+    assert info.value.line == 5 and "demo_minutes" in info.value.message
