@@ -19,10 +19,11 @@ test: setup chromium
 setup: $(VENV)/.installed
 
 # The front-end files come first: the package maps deck.vendor onto node_modules/.
+# Editable in compat mode (a plain path in a .pth file): the default editable finder costs
+# every start of python a few dozen milliseconds.
 $(VENV)/.installed: pyproject.toml node_modules/.installed
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# compat: a plain path in a .pth file; the default editable finder costs every start of python a few dozen ms
 	$(PY) -m pip install --quiet -e '.[test]' --config-settings editable_mode=compat
 	touch $@
 
