@@ -34,7 +34,7 @@ DPI = 100
 MIN_TEXT_PX = 24  # at 1280x720; 24 px at 100 dpi is 17.3 pt
 FORMATS = ("svg", "png")
 _STYLE = {
-    "projector": {"ink": "#111418", "paper": "#fbfbf8", "muted": "#4a5058", "accent": "#0072b2", "warm": "#d55e00"},
+    "projector": {"ink": "#111418", "paper": "#fbfbf8", "muted": "#4a5058", "accent": "#0072b2", "warm": "#b84f00"},
     "hall": {"ink": "#eceff3", "paper": "#15181d", "muted": "#aab2bd", "accent": "#56b4e9", "warm": "#ff8c42"},
 }  # the colours of templates/theme/NAME.css; a theme not listed (a talk's own) is drawn as projector
 _VERSION = b"talk-figure-v2"  # v2: meta.json records the smallest font drawn

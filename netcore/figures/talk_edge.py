@@ -44,7 +44,7 @@ def draw_edge_detector(ctx):
     big.set_title("weights (set by hand)")
     theme.frame_image(big)
     bar = fig.colorbar(image, ax=big, shrink=0.8, pad=0.02)
-    bar.set_label("weight (blue < 0 < red)")
+    bar.set_label("weight (blue < 0 < orange)")
     for row, (label, ink) in enumerate(example_inputs()):
         ax = fig.add_subplot(grid[row, 1])
         ax.imshow(ink, cmap=p.greys, vmin=0, vmax=1, interpolation="nearest")
@@ -60,7 +60,7 @@ register(
         format="png",
         alt=(
             "Left: a 28 by 28 weight pattern set by hand, with a short horizontal band of positive weights "
-            "(red) inside a frame of negative weights (blue), zero elsewhere. Right: three inputs and their "
+            "(orange) inside a frame of negative weights (blue), zero elsewhere. Right: three inputs and their "
             "weighted sums z: a stroke exactly on the band scores 20, the same stroke three rows lower scores "
             "a little below zero, and an evenly inked block covering band and frame scores 0."
         ),

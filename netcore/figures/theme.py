@@ -42,7 +42,7 @@ OKABE_ITO = {
 }
 # negative, zero, positive: zero is the paper the weights are drawn on
 WEIGHT_STOPS = {
-    "projector": ("#0b4f8a", "#ffffff", "#b84300"),
+    "projector": ("#0b4f8a", "#fbfbf8", "#b84300"),
     "hall": ("#4ea8ff", "#15181d", "#ff9f1c"),
 }
 
@@ -95,10 +95,12 @@ class Palette:
 
 
 PROJECTOR = Palette(
-    name="projector", paper="#ffffff", ink="#111418", muted="#4a5058", faint="#9a9a9a", panel="#ffffff",
-    blue=OKABE_ITO["blue"], warm="#b84f00", green="#007a5a", orange=OKABE_ITO["orange"],
-    light_blue=OKABE_ITO["sky_blue"], purple=OKABE_ITO["purple"],
-    diagonal="#d9e8f5", diagonal_ink="#1f4e79", weight_stops=WEIGHT_STOPS["projector"], counts=("#ffffff", "#c04a00"),
+    # Okabe-Ito's hues, darkened where the light ones fade on paper (orange, sky blue and purple are
+    # 2.2-3:1 on it; every line colour here is 3:1 or more, every text colour 4.5:1)
+    name="projector", paper="#fbfbf8", ink="#111418", muted="#4a5058", faint="#8c9096", panel="#fbfbf8",
+    blue=OKABE_ITO["blue"], warm="#b84f00", green="#007a5a", orange="#c47f00",
+    light_blue="#2f8fd0", purple="#b8608f",
+    diagonal="#d9e8f5", diagonal_ink="#1f4e79", weight_stops=WEIGHT_STOPS["projector"], counts=("#fbfbf8", "#c04a00"),
 )
 HALL = Palette(
     name="hall", paper="#15181d", ink="#eceff3", muted="#aab2bd", faint="#6b7380", panel="#15181d",
