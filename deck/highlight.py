@@ -22,6 +22,8 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING, Any
 
+from deck.memo import remember
+
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
 
@@ -85,14 +87,8 @@ class CodeColours:
     def save(self) -> None:
         if self.path is None or not self.changed:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(self.memo, sort_keys=True), encoding="utf-8")
-            temporary.replace(self.path)
-            self.changed = False
-        except OSError:
-            pass  # an unwritable cache only costs colouring again next time
+        remember(self.path, json.dumps(self.memo, sort_keys=True))
+        self.changed = False
 
 
 _BLOCK = re.compile(r'<pre><code(?: class="language-([\w+#.-]+)")?((?: [\w-]+="[^"]*")*)>(.*?)</code></pre>', re.S)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from deck.memo import remember
 from deck.paths import VENDOR_DIR
 
 KATEX_DIR = VENDOR_DIR / "katex"
@@ -96,13 +97,7 @@ def typeset(requests: Sequence[Request], cache_dir: Path) -> list[Typeset]:
         ordered = sorted(missing.items())
         answers = katex_batch([request for _, request in ordered])
         memo.update({key: {"html": a.html} if a.error is None else {"error": a.error} for (key, _), a in zip(ordered, answers)})
-        try:
-            memo_path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = memo_path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(memo, sort_keys=True), encoding="utf-8")
-            temporary.replace(memo_path)
-        except OSError:
-            pass  # an unwritable cache only costs node next time
+        remember(memo_path, json.dumps(memo, sort_keys=True))
     return [Typeset(memo[key].get("html"), memo[key].get("error")) for key in keys]
 
 

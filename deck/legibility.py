@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from deck.compute import Figure
 from deck.errors import DeckError, display_path
+from deck.memo import remember
 
 if TYPE_CHECKING:
     from deck.pipeline import BuildResult
@@ -373,13 +374,7 @@ def _read(entry: Path) -> list[dict[str, Any]] | None:
 
 
 def _write(entry: Path, raw: list[dict[str, Any]]) -> None:
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_suffix(".tmp")
-        temporary.write_text(json.dumps(raw, sort_keys=True), encoding="utf-8")
-        temporary.replace(entry)
-    except OSError:
-        pass  # an unwritable cache only costs the next build a Chromium run
+    remember(entry, json.dumps(raw, sort_keys=True))  # an unwritable cache only costs a Chromium run
 
 
 def _line_for(slide: "Slide", needle: str, figure: str | None) -> int:

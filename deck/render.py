@@ -32,6 +32,7 @@ from deck.errors import DeckError
 from deck.hints import did_you_mean
 from deck.highlight import CodeColours, StepError, highlight_blocks
 from deck.markup import Formula, Stash, to_html
+from deck.memo import remember
 from deck.paths import URL_SCHEME, hidden, inside
 from deck.policy import check_html, remote_host
 from deck.present.join import join_html
@@ -243,13 +244,7 @@ class SlideRenderer:
                 raise ValueError("not code")
         except (OSError, ValueError, EOFError, TypeError):
             code = self.env.compile(text)
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                temporary = path.with_suffix(".tmp")
-                temporary.write_bytes(marshal.dumps(code))
-                temporary.replace(path)
-            except OSError:
-                pass  # an unwritable cache only costs compiling next time
+            remember(path, marshal.dumps(code))
         return self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
 
     def _jinja(self, text: str, path: Path, first_line: int, context: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -100,14 +101,23 @@ def wait_until(page, script: str, timeout: float = RELOAD_TIMEOUT, log: list[str
 CURRENT = "() => window.Reveal && Reveal.isReady() && Reveal.getCurrentSlide()"
 
 
-def test_live_reload_keeps_the_slide_and_shows_build_errors(browser, watching: WatchProcess) -> None:
+@contextmanager
+def watched_page(browser, watching: WatchProcess, ready: str) -> Iterator[tuple[object, list[str]]]:
+    """The watch server's deck in a 1280x720 page, once ``ready`` holds; its page errors listed."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(watching.url)
-        page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.DeckLive")
+        page.wait_for_function(ready)
+        yield page, errors
+    finally:
+        context.close()
+
+
+def test_live_reload_keeps_the_slide_and_shows_build_errors(browser, watching: WatchProcess) -> None:
+    with watched_page(browser, watching, "() => window.Reveal && Reveal.isReady() && window.DeckLive") as (page, errors):
         page.evaluate("() => Reveal.slide(2)")  # the third slide: 'Points that appear one by one'
         page.wait_for_function("() => location.hash === '#/points'")
         assert page.evaluate("() => window.DeckLive.build") == 1
@@ -142,8 +152,6 @@ def test_live_reload_keeps_the_slide_and_shows_build_errors(browser, watching: W
         assert page.evaluate("() => Reveal.getIndices().h") == 2
         assert "Two columns, fixed" in page.evaluate("() => document.querySelector('.reveal .slides').textContent")
         assert errors == []
-    finally:
-        context.close()
 
     assert watching.stop() == 0
     assert "Stopped watching" in watching.lines[-1]
@@ -168,13 +176,8 @@ def test_dev_server_serves_the_built_files_uncached(watching: WatchProcess) -> N
 
 
 def test_a_text_edit_updates_slides_in_place_keeping_the_page_and_the_demos(browser, watching: WatchProcess) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(watching.url)
-        page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.DeckLive && window.Demos && Demos.get('neuron')")
+    ready = "() => window.Reveal && Reveal.isReady() && window.DeckLive && window.Demos && Demos.get('neuron')"
+    with watched_page(browser, watching, ready) as (page, errors):
         demo_slide = page.evaluate("() => Reveal.getIndices(document.querySelector('[data-demo=neuron]').closest('section')).h")
         page.evaluate(f"() => {{ window.__notReloaded = true; Reveal.slide({demo_slide}); }}")
         bias = page.locator("[data-demo=neuron] input[data-role=b]")
@@ -202,5 +205,3 @@ def test_a_text_edit_updates_slides_in_place_keeping_the_page_and_the_demos(brow
         wait_until(page, "() => window.__notReloaded === undefined && window.Reveal && Reveal.isReady() && DeckLive.build === 4", 10, watching.lines)
         assert page.evaluate("() => Reveal.getIndices().h") == demo_slide
         assert errors == []
-    finally:
-        context.close()
