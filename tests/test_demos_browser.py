@@ -18,6 +18,7 @@ from netcore.figures import demo_fallbacks
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DEMOS = ("draw-digit", "neuron", "descent", "backprop", "replay")
+ROOM = "room-digits"  # the room's drawings under --present: tests/test_present*.py drive it
 
 
 def goto_demo(page, name: str):
@@ -91,7 +92,7 @@ def deck(built_deck: Path, open_deck):
 def test_every_demo_is_in_the_deck_mounted_and_clean(deck):
     page, log = deck
     names = page.evaluate("() => Demos.instances.map(i => i.name).sort()")
-    assert names == sorted(DEMOS)
+    assert names == sorted(DEMOS + (ROOM,))
     for name in DEMOS:
         root = goto_demo(page, name)
         assert root.locator("[data-role=error]").count() == 0
