@@ -165,3 +165,27 @@ def test_figures_are_drawn_and_cached_per_theme(tmp_path: Path) -> None:
     third, again = build(light, "out-light-2")
     assert redrawn(third) == 0
     assert again == light_figures
+
+
+def test_talk_figure_scripts_draw_in_the_theme_and_cache_per_theme(tmp_path: Path) -> None:
+    """A talk's own figure script gets the theme's colours as ``style`` and its ground as the
+    figure's; each theme's drawing is its own cache entry."""
+    from deck.figures import draw_figure
+
+    script = tmp_path / "figures" / "line.py"
+    script.parent.mkdir()
+    script.write_text(
+        'import matplotlib.pyplot as plt\nALT = "a line"\nSIZE = (400, 300)\n'
+        'plt.plot([0, 1], [0, 1], color=style.accent)\nplt.title("a title", fontsize=style.font_size)\n',
+        encoding="utf-8",
+    )
+    cache = tmp_path / "cache"
+    drawn = {}
+    for name in ("projector", "hall", "projector"):
+        figure, fresh = draw_figure("line", script, {}, name, cache, tmp_path / f"out-{name}")
+        svg = (tmp_path / f"out-{name}" / figure.path).read_text(encoding="utf-8")
+        assert re.search(r'style="fill: (#[0-9a-f]{6})"', svg).group(1) == style_for(name).paper
+        assert f"stroke: {style_for(name).accent}" in svg
+        drawn.setdefault(name, []).append(fresh)
+    assert drawn == {"projector": [True, False], "hall": [True]}
+    assert len(list((cache / "talk-figures").iterdir())) == 2
