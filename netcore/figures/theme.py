@@ -8,10 +8,10 @@ a size computed below it.
 
 Colours come from a `Palette`, one per deck theme (`projector`: ink on paper for
 bright rooms; `hall`: light ink on the dark slide colour for dim halls), so a
-figure sits on its slide's own background. A figure takes its palette from
-``ctx.palette`` and never names a colour of its own that it does not take from
-it: every text colour in a palette is at least 4.5:1 on its paper (WCAG AA;
-tests/test_themes.py checks), and the line colours at least 3:1.
+figure sits on its slide's own background. A figure takes its colours from
+``ctx.palette`` (only the demo stills name their own, for the live demos' dark
+panel and its colour surface): every text colour in a palette is at least 4.5:1
+on its paper (WCAG AA; tests/test_themes.py checks), every line colour 3:1.
 
 Weights have one colour map wherever they appear: negative blue, zero the
 surface they are drawn on, positive orange (`Palette.weights`). The live
