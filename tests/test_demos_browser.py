@@ -486,7 +486,7 @@ def test_print_shows_the_static_fallbacks(deck):
 
 def test_reveal_print_pdf_view_shows_loaded_fallbacks_and_runs_no_demo(built_deck, open_deck):
     page, log = open_deck(built_deck / "index.html", hash="?print-pdf")
-    page.wait_for_function("() => window.Demos && Demos.instances.length === 5")
+    page.wait_for_function("() => window.Demos && Demos.instances.length === document.querySelectorAll('[data-demo]').length")
     assert page.evaluate("() => document.documentElement.classList.contains('print-pdf')")
     assert page.evaluate("() => Demos.instances.filter(i => i.active).length") == 0
     for name in DEMOS:
@@ -555,7 +555,7 @@ def test_stills_keep_their_aspect_ratio_in_print(built_deck, open_deck, how):
     page, log = open_deck(built_deck / "index.html", hash="?print-pdf" if how == "print-pdf" else "")
     if how == "print-media":
         page.emulate_media(media="print")
-    page.wait_for_function("() => window.Demos && Demos.instances.length === 5")
+    page.wait_for_function("() => window.Demos && Demos.instances.length === document.querySelectorAll('[data-demo]').length")
     for name in DEMOS:
         fallback = page.locator(f'[data-demo="{name}"] ~ img.demo-fallback')
         fallback.scroll_into_view_if_needed()
@@ -635,3 +635,27 @@ def test_replay_shows_the_first_rise_inside_the_first_epoch(deck, built_deck):
     assert number(root.locator("[data-role=accuracy]")) == pytest.approx(accuracy[inside[1]])
     steps = round(inside[1] * snaps["batches_per_epoch"])
     assert f"({steps} steps)" in root.locator("[data-role=epoch-label]").text_content()
+
+
+def test_descent_keeps_the_last_run_to_compare_two_rates(deck):
+    page, _ = deck
+    root = goto_demo(page, "descent")
+    plot = root.locator("[data-role=cost-plot]")
+    assert plot.get_attribute("data-runs") == "1"
+    set_slider(root.locator("[data-role=lr]"), 0.05)
+    place_ball(page, root, -2.0, 1.5)
+    for _ in range(12):
+        root.locator("[data-role=step]").click()
+    slow = page.evaluate("() => Demos.get('descent').impl.getState().path")
+    set_slider(root.locator("[data-role=lr]"), 0.4)
+    place_ball(page, root, -2.0, 1.5)  # a new run: the last one stays, faded
+    for _ in range(12):
+        root.locator("[data-role=step]").click()
+    state = page.evaluate("() => Demos.get('descent').impl.getState()")
+    assert state["previous"]["path"] == slow and state["previous"]["lr"] == pytest.approx(0.05)
+    assert plot.get_attribute("data-runs") == "2"
+    costs = page.evaluate("paths => paths.map(p => { const s = Demos.get('descent').impl.surface; const q = p[p.length - 1]; return s.cost(q[0], q[1]); })",
+                          [slow, state["path"]])
+    assert costs[1] < costs[0]  # the larger rate got further in the same 12 steps: what the plot shows side by side
+    root.locator("[data-role=reset]").click()
+    assert plot.get_attribute("data-runs") == "1"

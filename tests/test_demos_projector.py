@@ -37,7 +37,7 @@ def test_canvases_are_sharp_and_demos_fill_the_slide(browser, built_deck: Path, 
     try:
         page = context.new_page()
         page.goto((built_deck / "index.html").resolve().as_uri())
-        page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.Demos && Demos.instances.length === 5")
+        page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.Demos && Demos.instances.length === document.querySelectorAll('[data-demo]').length")
         for name in DEMOS:
             goto_demo(page, name)
             m = page.evaluate(MEASURE, name)
@@ -56,7 +56,7 @@ def test_resizing_the_window_sharpens_the_shown_demo(browser, built_deck: Path):
     try:
         page = context.new_page()
         page.goto((built_deck / "index.html").resolve().as_uri())
-        page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.Demos && Demos.instances.length === 5")
+        page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.Demos && Demos.instances.length === document.querySelectorAll('[data-demo]').length")
         goto_demo(page, "descent")
         before = page.evaluate("() => document.querySelector('[data-demo=\"descent\"] [data-role=map]').width")
         page.set_viewport_size({"width": 1920, "height": 1080})
@@ -118,6 +118,6 @@ def test_demo_text_is_legible_and_inside_its_canvas(deck, name):
 @pytest.fixture
 def deck(built_deck: Path, open_deck):
     page, log = open_deck(built_deck / "index.html")
-    page.wait_for_function("() => window.Demos && Demos.instances.length === 5")
+    page.wait_for_function("() => window.Demos && Demos.instances.length === document.querySelectorAll('[data-demo]').length")
     yield page, log
     assert log.console_errors == []

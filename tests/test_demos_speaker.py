@@ -51,7 +51,7 @@ def stage(request, browser, built_deck: Path):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "Failed to load resource" not in msg.text else None)
     context.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
     page.goto(url)
-    page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.Demos && Demos.instances.length === 5")
+    page.wait_for_function("() => window.Reveal && Reveal.isReady() && window.Demos && Demos.instances.length === document.querySelectorAll('[data-demo]').length")
     goto_demo(page, "draw-digit")
     with context.expect_page() as popup:
         page.keyboard.press("s")
@@ -68,7 +68,7 @@ def stage(request, browser, built_deck: Path):
         raise AssertionError(f"no {kind}-slide preview in the speaker view")
 
     current, upcoming = frame("current"), frame("upcoming")
-    current.wait_for_function("() => window.Demos && Demos.instances.length === 5 && Demos.get('draw-digit').active")
+    current.wait_for_function("() => window.Demos && Demos.instances.length === document.querySelectorAll('[data-demo]').length && Demos.get('draw-digit').active")
     yield page, speaker, current, upcoming, errors
     context.close()
 

@@ -133,21 +133,25 @@
     var stepsEl = el("span", { class: "demo-readout", "data-role": "steps" });
     var posEl = el("span", { class: "demo-readout", "data-role": "position" });
     var statusEl = el("div", { class: "gd-status", "data-role": "status" });
+    var costPlot = el("canvas", { class: "gd-costs", "data-role": "cost-plot", "aria-label": "Cost against step, this run and the last" });
+    var plotView = ctx.setupCanvas(costPlot, 430, 150);
     ctx.body.appendChild(map);
     ctx.body.appendChild(el("div", { class: "gd-side" }, [
       el("div", { class: "gd-readout" }, ["cost C = ", costEl]),
       el("div", { class: "gd-readout" }, ["steps: ", stepsEl]),
       el("div", { class: "gd-readout demo-muted" }, ["(w₁, w₂) = ", posEl]),
       lrS.element,
-      el("div", { class: "demo-buttons" }, [playBtn, stepBtn]),
+      el("div", { class: "demo-buttons" }, [playBtn, stepBtn, ctx.toolbar()]),
       el("div", { class: "demo-buttons" }, [fullBtn, miniBtn]),
-      el("div", { class: "demo-buttons" }, [ctx.toolbar()]),
       statusEl,
-      el("p", { class: "demo-muted gd-help", text: "Click the map to place the ball. G: play, ]: step, M: batch mode." })
+      costPlot,
+      el("p", { class: "demo-muted gd-help", text: "Click the map: place the ball. G play, ] step, M batch." })
     ]));
 
     var start = opts.start || [-2.5, 1.8];
     var pos, path, steps, playing, mini, acc, random, grad = [0, 0], diverged, converged;
+    var runLr = null;       // the rate this run stepped with
+    var previous = null;    // the last run, kept faded for comparison: {path, lr, mini}
 
     function status() {
       var c = surf.cost(pos[0], pos[1]);
@@ -166,11 +170,56 @@
     }
     function fmt(v) { return Math.abs(v) < 1e4 ? v.toFixed(2) : v.toExponential(1); }
 
+    /** Cost against step for this run (accent) and the last one (faded): two rates side by side. */
+    function drawCosts() {
+      var g = plotView.ctx, PW = plotView.width, PH = plotView.height, padL = 8, padT = 30, padB = 8;
+      g.clearRect(0, 0, PW, PH);
+      var runs = [[previous && previous.path, "rgba(232,244,255,0.45)"], [path, "#ffd23f"]];
+      var n = 10, top = 0;
+      runs.forEach(function (r) {
+        if (!r[0]) return;
+        n = Math.max(n, r[0].length - 1);
+        top = Math.max(top, surf.cost(r[0][0][0], r[0][0][1]));
+      });
+      var bottom = Infinity;
+      runs.forEach(function (r) { if (r[0]) r[0].forEach(function (p) { bottom = Math.min(bottom, surf.cost(p[0], p[1])); }); });
+      if (!(top > bottom)) top = bottom + 1;
+      var X = function (i) { return padL + i / n * (PW - 2 * padL); };
+      var Y = function (c) { return padT + (1 - Math.max(0, Math.min(1.05, (c - bottom) / (top - bottom))) / 1.05) * (PH - padT - padB); };
+      g.strokeStyle = "#444a57"; g.lineWidth = 1;
+      g.strokeRect(padL, padT, PW - 2 * padL, PH - padT - padB);
+      runs.forEach(function (r) {
+        if (!r[0]) return;
+        g.strokeStyle = r[1]; g.lineWidth = 3; g.beginPath();
+        r[0].forEach(function (p, i) { var y = Y(surf.cost(p[0], p[1])); if (i === 0) g.moveTo(X(i), y); else g.lineTo(X(i), y); });
+        g.stroke();
+      });
+      g.font = "24px sans-serif"; g.textBaseline = "top"; g.textAlign = "left";
+      g.fillStyle = "#ffd23f";
+      g.fillText("cost by step" + (runLr !== null ? ", η " + runLr.toFixed(2) : ""), padL, 0);
+      if (previous && previous.lr !== null) {
+        g.textAlign = "right"; g.fillStyle = "#b8bcc6";
+        g.fillText("last: η " + previous.lr.toFixed(2), PW - padL, 0);
+      }
+      costPlot.setAttribute("data-runs", previous ? "2" : "1");
+    }
+
     function draw() {
       var g = view.ctx;
       paintSurface();
       g.drawImage(bg, 0, 0, W, H);
       var cl = function (v, lo, hi) { return Math.max(lo, Math.min(hi, v)); };
+      if (previous) {   // the last run, faded and dashed, to compare with this one
+        g.save();
+        g.lineWidth = 2.5; g.strokeStyle = "rgba(232,244,255,0.45)"; g.setLineDash([7, 6]);
+        g.beginPath();
+        previous.path.forEach(function (p, i) {
+          var qx = cl(sx(p[0]), -20, W + 20), qy = cl(sy(p[1]), -20, H + 20);
+          if (i === 0) g.moveTo(qx, qy); else g.lineTo(qx, qy);
+        });
+        g.stroke();
+        g.restore();
+      }
       g.lineWidth = 2.5; g.strokeStyle = "#e8f4ff"; g.lineJoin = "round";
       g.beginPath();
       for (var i = 0; i < path.length; i++) {
@@ -186,6 +235,7 @@
       g.beginPath(); g.arc(bx, by, 9, 0, 2 * Math.PI);
       g.fillStyle = diverged ? "#ff5050" : "#ffffff"; g.fill();
       g.lineWidth = 3; g.strokeStyle = "#000"; g.stroke();
+      drawCosts();
     }
 
     function batch() {
@@ -201,6 +251,7 @@
       if (diverged) return;
       surf.gradient(pos[0], pos[1], mini ? batch() : null, grad);
       var lr = lrS.get();
+      runLr = lr;
       pos = [pos[0] - lr * grad[0], pos[1] - lr * grad[1]];
       steps++;
       path.push(pos);
@@ -216,6 +267,8 @@
     }
 
     function place(x, y) {
+      if (path && path.length > 1) previous = { path: path, lr: runLr, mini: mini };
+      runLr = null;
       pos = [x, y]; path = [pos]; steps = 0; diverged = false; converged = false;
       status(); draw();
     }
@@ -241,6 +294,7 @@
       playing = false; acc = 0; mini = opts.batch === "mini";
       random = rng((opts.seed || 7) * 7919 + 1);
       lrS.set(opts.lr || 0.1);
+      path = null; previous = null;   // a reset forgets the last run too
       place(start[0], start[1]);
     }
     reset();
@@ -250,12 +304,14 @@
       redraw: draw,
       getState: function () {
         return { pos: pos, path: path, steps: steps, playing: playing, mini: mini, lr: lrS.get(),
-                 diverged: diverged, converged: converged, random: random.state() };
+                 diverged: diverged, converged: converged, random: random.state(), runLr: runLr, previous: previous };
       },
       setState: function (st) {
         pos = st.pos; path = st.path; steps = st.steps; mini = !!st.mini;
         diverged = !!st.diverged; converged = !!st.converged;
         random.state(st.random);
+        runLr = st.runLr === undefined ? null : st.runLr;
+        previous = st.previous || null;
         if (lrS.get() !== st.lr) lrS.set(st.lr);
         if (st.playing && !playing) acc = 0;
         playing = !!st.playing;
