@@ -16,6 +16,7 @@ from typing import Any
 from netcore import extensions
 
 HERE = Path(__file__).resolve().parent
+ACTIVATION_NAMES = {"relu": "ReLU", "sigmoid": "sigmoid", "softmax": "softmax"}
 
 
 def source_files() -> list[Path]:
@@ -62,6 +63,7 @@ def compute(ctx) -> dict[str, Any]:
         "output_activation": cfg.output_activation,
         "cost": cfg.cost,
         "cost_text": cfg.cost.replace("_", "-"),
+        "hidden_activation_text": ACTIVATION_NAMES.get(cfg.hidden_activation, cfg.hidden_activation),  # as a slide says it
         "learning_rate": cfg.learning_rate,
         "lr_decay": cfg.lr_decay,
         "weight_decay": cfg.weight_decay,
