@@ -659,3 +659,29 @@ def test_descent_keeps_the_last_run_to_compare_two_rates(deck):
     assert costs[1] < costs[0]  # the larger rate got further in the same 12 steps: what the plot shows side by side
     root.locator("[data-role=reset]").click()
     assert plot.get_attribute("data-runs") == "1"
+
+
+def test_draw_digit_shows_a_hidden_neurons_weights_on_hover_and_tap(deck):
+    page, _ = deck
+    root = goto_demo(page, "draw-digit")
+    view = root.locator("[data-role=network]")
+    box = view.bounding_box()
+    neuron = page.evaluate("() => { const P = Demos.get('draw-digit').impl.positions[1]; return [P.x, P.ys[3]]; }")
+    at = (box["x"] + neuron[0] / 500 * box["width"], box["y"] + neuron[1] / 440 * box["height"])
+    state = lambda: page.evaluate("() => Demos.get('draw-digit').impl.getState().inspect")  # noqa: E731
+    page.mouse.move(*at)
+    page.wait_for_function("() => Demos.get('draw-digit').impl.getState().inspect === 3")
+    # the input image now shows that neuron's 784 incoming weights: blue and orange, not grey
+    colours = page.evaluate("""() => { const c = document.querySelector('[data-demo="draw-digit"] [data-role=network]');
+        const im = Demos.get('draw-digit').impl.positions[0].image, k = c.width / 500;
+        const d = c.getContext('2d').getImageData(Math.round(im.x * k), Math.round(im.y * k), Math.round(im.size * k), Math.round(im.size * k)).data;
+        let tinted = 0; for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - d[i + 2]) > 60) tinted++;
+        return tinted / (d.length / 4); }""")
+    assert colours > 0.3
+    page.mouse.move(box["x"] - 40, box["y"] + 5)  # leaving the view lets go
+    page.wait_for_function("() => Demos.get('draw-digit').impl.getState().inspect === -1")
+    page.mouse.click(*at)  # a tap pins it (touch has no hover)
+    page.mouse.move(box["x"] - 40, box["y"] + 5)
+    assert state() == 3
+    page.mouse.click(*at)
+    assert state() == -1

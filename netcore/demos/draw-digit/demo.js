@@ -141,6 +141,8 @@
     var onlyMistakes = !!opts.mistakes;
     var last = null, dirty = false, empty = true;
     var strokes = [];   // the drawing as pen paths [x0, y0, x1, y1, ...] in pad pixels: the state a speaker view shares
+    var inspect = -1;   // first-layer neuron whose incoming weights replace the input image (hover, or tap to pin)
+    var pinned = false;
     var lineWidth = opts.line_width || 22;
 
     function clearPad() {
@@ -194,6 +196,25 @@
       empty = false;
       schedule();
     }
+
+    /** The first-layer neuron under a point of the network view (logical units), or -1. */
+    function neuronAt(p) {
+      var P = positions[1], x = p.x / netView.scale, y = p.y / netView.scale, hit = -1;
+      for (var k = 0; k < P.ys.length; k++) {
+        if (Math.hypot(x - P.x, y - P.ys[k]) <= Math.max(P.r + 6, 10)) hit = k;
+      }
+      return hit;
+    }
+    ctx.pointer(netCanvas, {
+      hover: function (p) { var k = neuronAt(p); if (!pinned && k !== inspect) { inspect = k; schedule(); } },
+      down: function (p) {   // a tap pins a neuron (touch has no hover); a tap elsewhere lets go
+        var k = neuronAt(p);
+        pinned = k >= 0 && !(pinned && k === inspect);
+        inspect = pinned ? k : -1;
+        schedule();
+      }
+    });
+    netCanvas.addEventListener("pointerleave", function () { if (inspect >= 0 && !pinned) { inspect = -1; schedule(); } });
 
     function inkPoint(p) { return { x: p.x / padView.scale, y: p.y / padView.scale }; }   // backing store -> ink pixels
     ctx.pointer(pad, {
@@ -265,17 +286,32 @@
       var g = netView.ctx, W = netView.width, H = netView.height;
       g.clearRect(0, 0, W, H);
       // input layer: 784 neurons shown as the 28x28 field they are
+      // or, while a first-layer neuron is inspected, that neuron's 784 incoming weights
       var px = inputPixels.data, a0 = net.a[0];
-      for (var i = 0; i < FIELD * FIELD; i++) {
-        var v = Math.round(a0[i] * 255);
-        px[4 * i] = px[4 * i + 1] = px[4 * i + 2] = v; px[4 * i + 3] = 255;
+      if (inspect >= 0) {
+        var wmax = 1e-9;
+        for (var i = 0; i < FIELD * FIELD; i++) wmax = Math.max(wmax, Math.abs(net.weight(0, inspect, i)));
+        for (i = 0; i < FIELD * FIELD; i++) {
+          var t = net.weight(0, inspect, i) / wmax;   // negative blue, positive orange, as the replay
+          t = t < 0 ? -Math.sqrt(-t) : Math.sqrt(t);  // lift small weights out of the black
+          px[4 * i] = t > 0 ? 255 * t : 78 * -t; px[4 * i + 1] = t > 0 ? 159 * t : 168 * -t;
+          px[4 * i + 2] = t > 0 ? 28 * t : 255 * -t; px[4 * i + 3] = 255;
+        }
+      } else {
+        for (i = 0; i < FIELD * FIELD; i++) {
+          var v = Math.round(a0[i] * 255);
+          px[4 * i] = px[4 * i + 1] = px[4 * i + 2] = v; px[4 * i + 3] = 255;
+        }
       }
       inputCtx.putImageData(inputPixels, 0, 0);
       var im = positions[0].image;
       g.imageSmoothingEnabled = false;
       g.drawImage(inputCanvas, im.x, im.y, im.size, im.size);
-      g.strokeStyle = "#666"; g.lineWidth = 1;
+      g.strokeStyle = inspect >= 0 ? ACCENT : "#666"; g.lineWidth = inspect >= 0 ? 2 : 1;
       g.strokeRect(im.x - 0.5, im.y - 0.5, im.size + 1, im.size + 1);
+      g.font = "24px sans-serif"; g.fillStyle = "#b8bcc6"; g.textAlign = "left"; g.textBaseline = "bottom";
+      g.fillText(inspect >= 0 ? "weights into " + (inspect + 1) : "what it sees", im.x, im.y - 6);
+      g.textAlign = "left"; g.textBaseline = "alphabetic";
 
       // faint web of all connections between the small layers
       g.strokeStyle = "rgba(160,160,160,0.07)";
@@ -330,6 +366,11 @@
           g.fill();
           if (P.r > 3) { g.lineWidth = 1; g.strokeStyle = "#888"; g.stroke(); }
         }
+      }
+      if (inspect >= 0) {
+        var Q = positions[1];
+        g.beginPath(); g.arc(Q.x, Q.ys[inspect], Q.r + 3, 0, 2 * Math.PI);
+        g.lineWidth = 3; g.strokeStyle = ACCENT; g.stroke();
       }
       var O = positions[L - 1];
       g.font = "bold 24px sans-serif";
@@ -471,6 +512,7 @@
     }
 
     function reset() {
+      inspect = -1; pinned = false;
       sampleIdx = Math.max(0, Math.min(samples.images.length - 1, opts.start || 0));
       onlyMistakes = !!opts.mistakes;
       wrongBox.checked = onlyMistakes;
@@ -484,11 +526,12 @@
     return {
       reset: reset,
       getState: function () {
-        return { mode: mode, sample: sampleIdx, mistakes: onlyMistakes, strokes: strokes };
+        return { mode: mode, sample: sampleIdx, mistakes: onlyMistakes, strokes: strokes, inspect: inspect };
       },
       setState: function (st) {
         onlyMistakes = !!st.mistakes;
         wrongBox.checked = onlyMistakes;
+        if (typeof st.inspect === "number" && st.inspect !== inspect) { inspect = st.inspect; schedule(); }
         if (st.mode === "samples") {
           sampleIdx = st.sample | 0;
           if (mode !== "samples" || sampleIdx !== st.sample) setMode("samples");
