@@ -270,13 +270,27 @@ def _draw_one(ctx: Any, name: str) -> tuple[bytes, int, int, float | None]:
     return content, width, height, smallest
 
 
+def _early(build: _Build) -> list:
+    """The replay's points inside epoch 1 (netcore.early), cached apart from the exports: finding them
+    reruns the first epoch on the training split, which a rebuilt export should not have to load."""
+    from netcore import early
+
+    key = cache_mod.key_of("early", build.model_key, cache_mod.source_digest(*early.source_files()))
+    cached = build.lookup("early", key, lambda entry: early.from_files(entry.read("records.json"), entry.read("networks.npz")))
+    if cached is not None:
+        return cached
+    found = early.records(build.ctx)
+    build.cache.put("early", key, early.to_files(found), {})
+    return found
+
+
 def _exports(build: _Build, out_dir: Path) -> list[str]:
     from netcore import export
 
     key = cache_mod.key_of("export", build.model_key, cache_mod.source_digest(*export.source_files()))
     entry = build.lookup("exports", key, lambda e: e)
     if entry is None:
-        entry = build.cache.put("exports", key, export.files(build.ctx), {})
+        entry = build.cache.put("exports", key, export.files(build.ctx, _early(build)), {})
     # The entry was verified to hold exactly the files its manifest lists: nothing else reaches the deck.
     names = sorted(p.name for p in entry.directory.iterdir() if p.name != cache_mod.MANIFEST)
     for name in names:

@@ -28,6 +28,41 @@ def source_files() -> list[Path]:
     return [Path(__file__).resolve()]
 
 
+def to_files(found: list[tuple[dict, Network]]) -> dict[str, bytes]:
+    """The records for the cache: their history entries as JSON, their networks' arrays as .npz."""
+    import io
+    import json
+
+    arrays = {f"{i}-{kind}{l}": a for i, (_, net) in enumerate(found)
+              for kind, group in (("w", net.weights), ("b", net.biases)) for l, a in enumerate(group)}
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    shape = [{"layers": list(net.layers), "activations": list(net.activations)} for _, net in found]
+    return {"records.json": json.dumps({"records": [r for r, _ in found], "networks": shape}, sort_keys=True).encode(),
+            "networks.npz": buffer.getvalue()}
+
+
+def from_files(records_json: bytes, networks_npz: bytes) -> list[tuple[dict, Network]]:
+    """``to_files`` read back; a ValueError for anything that does not fit (the cache redoes it)."""
+    import io
+    import json
+
+    value = json.loads(records_json)
+    records, shapes = value["records"], value["networks"]
+    if not isinstance(records, list) or not isinstance(shapes, list) or len(records) != len(shapes):
+        raise ValueError("early records and networks do not match")
+    found = []
+    with np.load(io.BytesIO(networks_npz), allow_pickle=False) as arrays:
+        for i, (record, shape) in enumerate(zip(records, shapes)):
+            depth = len(shape["layers"]) - 1
+            weights = [arrays[f"{i}-w{l}"] for l in range(depth)]
+            biases = [arrays[f"{i}-b{l}"] for l in range(depth)]
+            if not isinstance(record, dict) or any(w.shape != (o, n) for w, n, o in zip(weights, shape["layers"], shape["layers"][1:])):
+                raise ValueError("an early network's shapes do not fit its layers")
+            found.append((record, Network(list(shape["layers"]), list(shape["activations"]), weights, biases)))
+    return found
+
+
 def records(ctx: FigureContext) -> list[tuple[dict, Network]]:
     """(history record with a fractional epoch, network) inside epoch 1, in order; [] if the rerun disagrees."""
     cfg, model = ctx.config, ctx.model

@@ -59,13 +59,10 @@ def model_value(ctx, exact: bool) -> dict:
     }
 
 
-def snapshots_value(ctx) -> dict:
+def snapshots_value(ctx, inside: list) -> dict:
     """Per-epoch weights (float16: a replay shows them, it does not compute with them) and history,
-    with a few points inside the first epoch (fractional epochs, netcore.early) where most learning happens."""
-    from netcore import early
-
+    with the points ``inside`` the first epoch (fractional epochs, netcore.early) where most learning happens."""
     model = ctx.model
-    inside = early.records(ctx)
     history = model.history[:1] + [r for r, _ in inside] + model.history[1:]
     snapshots = model.snapshots[:1] + [n for _, n in inside] + model.snapshots[1:]
     total = model.network.parameter_count * len(snapshots)
@@ -113,11 +110,11 @@ def samples_value(ctx) -> dict:
     }
 
 
-def files(ctx) -> dict[str, bytes]:
-    """All exported files, names relative to the output's data/ directory."""
+def files(ctx, early_records: list) -> dict[str, bytes]:
+    """All exported files, names relative to the output's data/ directory (``early_records``: netcore.early.records)."""
     return {
         "model.json": json.dumps(model_value(ctx, exact=True), separators=(",", ":")).encode(),
         "model.js": _script("model", model_value(ctx, exact=False)),
-        "snapshots.js": _script("snapshots", snapshots_value(ctx)),
+        "snapshots.js": _script("snapshots", snapshots_value(ctx, early_records)),
         "samples.js": _script("samples", samples_value(ctx)),
     }

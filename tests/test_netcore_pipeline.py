@@ -140,7 +140,10 @@ def test_export_keys_and_python_parity(built):
         assert int(a.argmax()) == digit["prediction"]
     assert samples["misclassified"] == [d["index"] for d in samples["digits"] if d["label"] != d["prediction"]]
     snapshots = deck_data(base / "out", "snapshots")
-    assert len(snapshots["snapshots"]) == len(snapshots["history"]) == 4
+    epochs = [snap["epoch"] for snap in snapshots["snapshots"]]
+    assert epochs == [h["epoch"] for h in snapshots["history"]]
+    assert [e for e in epochs if e == int(e)] == [0, 1, 2, 3]  # one per epoch, and the first epoch's inside points
+    assert all(0 < e < 1 for e in epochs if e != int(e)) and epochs == sorted(epochs)
     assert np.shape(snapshots["snapshots"][-1]["weights"][0]) == (12, 784)
     final = np.array(snapshots["snapshots"][-1]["weights"][0])
     np.testing.assert_allclose(final, np.array(model["weights"][0]), rtol=1e-3, atol=1e-4)  # float16 of the final network
