@@ -239,8 +239,6 @@ def test_default_talk_figures_read_from_the_back(tmp_path: Path, chromium_path: 
     assert [f for f in findings(result.stderr) if f[2].startswith("figure '")] == []
 
 
-@pytest.mark.xfail(strict=True, reason="the live demos' own panels (netcore/demos/*, templates/runtime/demos.css, owned elsewhere) "
-                   "are not all at 24 px and 4.5:1 yet: on 2026-12-02 the backprop demo's placeholder dots are 2.21:1")
 def test_default_talk_has_no_findings_under_strict(tmp_path: Path, chromium_path: str) -> None:
     result = run_build("--out", tmp_path / "out", "--cache", PROJECT / ".cache", "--strict")
     assert result.returncode == 0, result.stderr

@@ -120,8 +120,6 @@ def test_default_talk_on_hall_figures_read_from_the_back(hall_build) -> None:
         assert DEMO_CALL.search(slide_at(talk / file, line)), f"{file}:{line}: {message} (not a demo panel)"
 
 
-@pytest.mark.xfail(strict=True, reason="the live demos' own panels (netcore/demos/*, templates/runtime/demos.css, owned elsewhere) "
-                   "are not all at 24 px and 4.5:1 yet: on 2026-12-02 the backprop demo's placeholder dots are 2.21:1")
 def test_default_talk_on_hall_has_no_findings_under_strict(tmp_path: Path, chromium_path: str) -> None:
     talk = talk_with_theme(tmp_path / "talk", "hall")
     result = run_build(talk, "--out", tmp_path / "out", "--cache", PROJECT / ".cache", "--strict")
