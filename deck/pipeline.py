@@ -32,7 +32,7 @@ from deck.output import recover, staging
 from deck.paths import PROJECT_DIR, TEMPLATES_DIR
 from deck.render import RenderedSlide, SlideRenderer
 from deck.sources import Slide
-from deck.talk import Demo
+from deck.talk import BASE_THEME, Demo
 
 DEFAULT_CONFIG = PROJECT_DIR / "slides" / "deck.yaml"
 DEFAULT_OUT = PROJECT_DIR / "output"  # where the default talk's deck goes (Talk.default_out of slides/)
@@ -347,9 +347,11 @@ def _image_size(path: Path) -> tuple[int, int]:
 def _front_end(config: DeckConfig, demos: list[Demo], data_scripts: list[str], stage: Path) -> tuple[list[str], list[str]]:
     """Copy the theme, the demo runtime and the used demos; return the page's scripts and stylesheets in order."""
     theme_target = f"theme/{config.theme}.css"
+    base_target = f"theme/{BASE_THEME}.css"  # the shared type scale and layouts, under every theme
+    assets.copy_file(config.talk.theme_file(BASE_THEME), stage / base_target)
     assets.copy_file(config.talk.theme_file(config.theme), stage / theme_target)
     scripts: list[str] = []
-    stylesheets = [theme_target]
+    stylesheets = [base_target, theme_target]
     if demos:
         assets.copy_tree(TEMPLATES_DIR / "runtime", stage / "runtime")
         scripts.append("runtime/demos.js")

@@ -40,6 +40,9 @@ class Demo:
         return next((self.folder / n for n in STILL_NAMES if (self.folder / n).is_file()), None)
 
 
+BASE_THEME = "base"  # theme/base.css: what every theme builds on (a talk's own replaces the tool's)
+
+
 class Talk:
     """The files of one talk folder, found by convention."""
 
@@ -60,7 +63,7 @@ class Talk:
     # Look ---------------------------------------------------------------------
 
     def themes(self) -> list[str]:
-        return sorted({p.stem for d in self._theme_dirs() for p in d.glob("*.css")})
+        return sorted({p.stem for d in self._theme_dirs() for p in d.glob("*.css")} - {BASE_THEME})
 
     def theme_file(self, name: str) -> Path:
         """The talk's own ``theme/NAME.css`` if it has one, else the tool's."""

@@ -64,6 +64,23 @@ def test_list_themes_shows_both() -> None:
     listed = {line.split()[0]: line.split()[1] for line in result.stdout.splitlines() if line.strip()}
     assert listed["projector"].endswith("templates/theme/projector.css")
     assert listed["hall"].endswith("templates/theme/hall.css")
+    assert "base" not in listed  # what every theme sits on is not a theme of its own
+
+
+def test_every_theme_sits_on_the_shared_base(tmp_path: Path) -> None:
+    talk = tmp_path / "t"
+    talk.mkdir()
+    (talk / "deck.yaml").write_text("title: T\ntheme: hall\nslides:\n  - a.md\n")
+    (talk / "a.md").write_text("## A\n\nText.\n")
+    assert run_build(talk, "--out", tmp_path / "out", "--no-legibility").returncode == 0
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert page.index('href="theme/base.css"') < page.index('href="theme/hall.css"')
+    base = (tmp_path / "out" / "theme" / "base.css").read_text()
+    hall = (tmp_path / "out" / "theme" / "hall.css").read_text()
+    assert ".reveal h1" in base and "font-size: 40px" in base and "font-size: 40px" not in hall
+    (talk / "deck.yaml").write_text("title: T\ntheme: base\nslides:\n  - a.md\n")
+    refused = run_build(talk, "--out", tmp_path / "out", "--no-legibility")
+    assert refused.returncode != 0 and "unknown theme 'base'" in refused.stderr
 
 
 @pytest.mark.parametrize("name", ["projector", "hall"])
