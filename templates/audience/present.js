@@ -292,12 +292,7 @@
       return { x: (e.clientX - r.left) * PAD / (r.width || PAD), y: (e.clientY - r.top) * PAD / (r.height || PAD) };
     }
     function ink(p) {
-      padCtx.strokeStyle = padCtx.fillStyle = "#fff";
-      padCtx.lineCap = padCtx.lineJoin = "round";
-      padCtx.lineWidth = LINE;
-      padCtx.beginPath();
-      if (last) { padCtx.moveTo(last.x, last.y); padCtx.lineTo(p.x, p.y); padCtx.stroke(); }
-      else { padCtx.arc(p.x, p.y, LINE / 2, 0, 2 * Math.PI); padCtx.fill(); }
+      window.Demos.penTo(padCtx, last, p, LINE);
       last = p;
       drawn = true;
     }

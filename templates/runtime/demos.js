@@ -52,6 +52,19 @@
   }
 
   /**
+   * One step of a white pen on a drawing pad: a round-capped line from the last point, or a
+   * dot where a stroke starts (last null). Shared by draw-digit and the audience's phone pad.
+   */
+  function penTo(g, last, p, width) {
+    g.strokeStyle = g.fillStyle = "#fff";
+    g.lineCap = g.lineJoin = "round";
+    g.lineWidth = width;
+    g.beginPath();
+    if (last) { g.moveTo(last.x, last.y); g.lineTo(p.x, p.y); g.stroke(); }
+    else { g.arc(p.x, p.y, width / 2, 0, 2 * Math.PI); g.fill(); }
+  }
+
+  /**
    * Unified pointer handling (mouse, pen, touch) with capture, so a stroke that
    * leaves the canvas still ends. Handlers receive canvas-pixel points.
    */
@@ -622,7 +635,7 @@
       for (var i = 0; i < instances.length; i++) if (instances[i].name === name) return instances[i];
       return null;
     },
-    el: el, slider: slider, pointer: pointer, canvasPoint: canvasPoint, setupCanvas: setupCanvas,
+    el: el, slider: slider, pointer: pointer, canvasPoint: canvasPoint, setupCanvas: setupCanvas, penTo: penTo,
     data: function () { return window.DeckData || {}; },
     role: sync.role   // "audience", "mirror" (speaker view, current slide) or "stills" (next slide)
   };

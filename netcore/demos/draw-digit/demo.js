@@ -184,14 +184,7 @@
       if (!last) strokes.push([]);
       strokes[strokes.length - 1].push(p.x, p.y);
       inkSegment(last || p, p, lineWidth / 2);
-      padCtx.strokeStyle = "#fff";
-      padCtx.fillStyle = "#fff";
-      padCtx.lineCap = "round";
-      padCtx.lineJoin = "round";
-      padCtx.lineWidth = lineWidth;
-      padCtx.beginPath();
-      if (last) { padCtx.moveTo(last.x, last.y); padCtx.lineTo(p.x, p.y); padCtx.stroke(); }
-      else { padCtx.arc(p.x, p.y, lineWidth / 2, 0, 2 * Math.PI); padCtx.fill(); }
+      window.Demos.penTo(padCtx, last, p, lineWidth);
       last = p;
       empty = false;
       schedule();
