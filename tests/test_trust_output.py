@@ -68,15 +68,21 @@ class _FakeBrowser:
         return _FakePage()
 
 
-def test_pdf_with_notes_has_its_own_name_and_both_survive_rebuilds(tmp_path, monkeypatch):
-    """The naming and carrying logic alone; the real print is test_pdf_notes_print_end_to_end."""
+@pytest.fixture
+def fake_print(tmp_path, monkeypatch):
+    """A built hand-off talk and deck.pdf with a stand-in browser: (pdf module, build result, config, out)."""
     from deck import pdf
 
     monkeypatch.setattr(pdf, "chromium", _FakeBrowser)
     monkeypatch.setattr(pdf, "wait_until_drawn", lambda *args: None)
     config = talk(tmp_path / "t")
     out = tmp_path / "out"
-    result = build(config, out, progress=False)
+    return pdf, build(config, out, progress=False), config, out
+
+
+def test_pdf_with_notes_has_its_own_name_and_both_survive_rebuilds(fake_print):
+    """The naming and carrying logic alone; the real print is test_pdf_notes_print_end_to_end."""
+    pdf, result, config, out = fake_print
     plain = pdf.export_pdf(result)
     notes = pdf.export_pdf(result, with_notes=True)
     assert (plain.name, notes.name) == ("hand-off.pdf", "hand-off-notes.pdf")
@@ -86,14 +92,8 @@ def test_pdf_with_notes_has_its_own_name_and_both_survive_rebuilds(tmp_path, mon
     assert sorted((out / output.HANDOFFS).read_text().split()) == ["hand-off-notes.pdf", "hand-off.pdf"]
 
 
-def test_a_failed_print_leaves_no_half_file_and_keeps_the_last_pdf(tmp_path, monkeypatch):
-    from deck import pdf
-
-    monkeypatch.setattr(pdf, "chromium", _FakeBrowser)
-    monkeypatch.setattr(pdf, "wait_until_drawn", lambda *args: None)
-    config = talk(tmp_path / "t")
-    out = tmp_path / "out"
-    result = build(config, out, progress=False)
+def test_a_failed_print_leaves_no_half_file_and_keeps_the_last_pdf(fake_print, monkeypatch):
+    pdf, result, _, out = fake_print
     good = pdf.export_pdf(result)
 
     def broken(self, path, **kwargs):
