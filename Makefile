@@ -47,10 +47,12 @@ single-file: setup
 check: setup
 	$(PY) build.py --check
 
-# Some machines force an old OpenBLAS kernel (OPENBLAS_CORETYPE) for safety; benchmarks
-# measure with the kernel OpenBLAS picks itself. Tests and builds keep the override.
+# Some machines force an old OpenBLAS kernel (OPENBLAS_CORETYPE) for safety, and some forbid
+# writing .pyc files (PYTHONDONTWRITEBYTECODE, which recompiles every module on every start);
+# benchmarks measure as a speaker's machine runs: OpenBLAS's own kernel, bytecode cached.
+# Tests and builds keep the machine's settings.
 bench: setup chromium
-	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) benchmarks/run_all.py
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE -u PYTHONDONTWRITEBYTECODE $(PY) benchmarks/run_all.py
 
 clean:
 	rm -rf output .cache
