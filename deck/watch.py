@@ -35,6 +35,7 @@ from deck.pipeline import BuildResult, build, refresh
 from deck.serve import LiveServer
 
 DEBOUNCE_SECONDS = 0.08  # quiet time that ends a burst of events from one save
+LEGIBILITY_QUIET_SECONDS = 1.5  # the background check waits for this pause in the saves (Chromium is heavy)
 SETTLE_SECONDS = 0.005  # after a file written is closed, the save is done: wait only for its siblings
 _EVENT_TYPES = {"created", "modified", "moved", "deleted", "closed"}
 _EDITOR_LITTER = ("~", ".swp", ".swx", ".tmp", ".part", ".partial")
@@ -99,8 +100,8 @@ def wait_for_quiet(collector: ChangeCollector, debounce: float = DEBOUNCE_SECOND
 class LegibilityWatch:
     """The legibility check of the latest build, run in a thread of its own.
 
-    A save shows in the page at once; Chromium lays out the changed slides meanwhile and
-    the findings are printed when they differ from the last ones printed. A check that a
+    A save shows in the page at once; once the saves pause, Chromium lays out the changed
+    slides and the findings are printed when they differ from the last ones printed. A check that a
     newer build overtook is dropped unprinted (its page may be gone by then)."""
 
     def __init__(self, cache_dir: Path, quiet: bool):
@@ -121,6 +122,8 @@ class LegibilityWatch:
         while True:
             self._wake.wait()
             self._wake.clear()
+            if self._wake.wait(LEGIBILITY_QUIET_SECONDS):
+                continue  # another save came: check only when the writing pauses, not under the next update
             with self._lock:
                 result, generation = self._latest, self._generation
             if result is None:
