@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from deck.config import DeckConfig
+from deck.memo import recall_checked, remember_checked
 from deck.pacing import slide_seconds
 from deck.paths import TEMPLATES_DIR
 from deck.render import RenderedSlide
@@ -39,13 +41,24 @@ def page_environment(talk_dir: Path | None = None, cache_dir: Path | None = None
     return env
 
 
-def _bytecode_cache(cache_dir: Path) -> jinja2.BytecodeCache | None:
-    folder = cache_dir / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None  # an unwritable cache only costs compile time
-    return jinja2.FileSystemBytecodeCache(str(folder))
+def _bytecode_cache(cache_dir: Path) -> jinja2.BytecodeCache:
+    return _CheckedBytecodeCache(cache_dir / "templates")
+
+
+class _CheckedBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled page templates on disk, each with a digest of its bytes: a file damaged
+    in any byte is compiled again instead of run (marshal trusts what it is given)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = recall_checked(self.folder / f"{bucket.key}.code")
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        remember_checked(self.folder / f"{bucket.key}.code", bucket.bytecode_to_string())
 
 
 SECTION_MARK = "\ue002{}\ue003"  # where each slide's section sits in the page's shell

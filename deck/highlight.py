@@ -16,13 +16,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import json
 import re
 from pathlib import Path
 
 from typing import TYPE_CHECKING, Any
 
-from deck.memo import remember
+from deck.memo import recall_json, remember_json
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -69,10 +68,7 @@ class CodeColours:
         self.memo: dict[str, list[str]] = {}
         self.changed = False
         if self.path is not None:
-            try:
-                loaded = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                loaded = {}
+            loaded = recall_json(self.path)
             if isinstance(loaded, dict):  # anything malformed is simply coloured again
                 self.memo = {k: v for k, v in loaded.items() if isinstance(v, list) and all(isinstance(line, str) for line in v)}
 
@@ -87,7 +83,7 @@ class CodeColours:
     def save(self) -> None:
         if self.path is None or not self.changed:
             return
-        remember(self.path, json.dumps(self.memo, sort_keys=True))
+        remember_json(self.path, self.memo)
         self.changed = False
 
 

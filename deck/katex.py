@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from deck.memo import remember
+from deck.memo import recall_json, remember_json
 from deck.paths import VENDOR_DIR
 
 KATEX_DIR = VENDOR_DIR / "katex"
@@ -97,16 +97,13 @@ def typeset(requests: Sequence[Request], cache_dir: Path) -> list[Typeset]:
         ordered = sorted(missing.items())
         answers = katex_batch([request for _, request in ordered])
         memo.update({key: {"html": a.html} if a.error is None else {"error": a.error} for (key, _), a in zip(ordered, answers)})
-        remember(memo_path, json.dumps(memo, sort_keys=True))
+        remember_json(memo_path, memo)
     return [Typeset(memo[key].get("html"), memo[key].get("error")) for key in keys]
 
 
 def _read_memo(path: Path) -> dict[str, dict[str, str]]:
     """The remembered answers; anything malformed in the file is simply typeset again."""
-    try:
-        memo = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    memo = recall_json(path)
     if not isinstance(memo, dict):
         return {}
     return {

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from deck.compute import Figure
 from deck.errors import DeckError, display_path
-from deck.memo import remember
+from deck.memo import recall_json, remember_json
 
 if TYPE_CHECKING:
     from deck.pipeline import BuildResult
@@ -364,17 +364,14 @@ def _shared_key(stage: Path, html: str, spans: list[tuple[int, int]], figures: d
 
 
 def _read(entry: Path) -> list[dict[str, Any]] | None:
-    try:
-        value = json.loads(entry.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    value = recall_json(entry)
     if not isinstance(value, list) or not all(isinstance(v, dict) and {"slide", "kind", "message"} <= set(v) for v in value):
         return None
     return value
 
 
 def _write(entry: Path, raw: list[dict[str, Any]]) -> None:
-    remember(entry, json.dumps(raw, sort_keys=True))  # an unwritable cache only costs a Chromium run
+    remember_json(entry, raw)  # an unwritable cache only costs a Chromium run
 
 
 def _line_for(slide: "Slide", needle: str, figure: str | None) -> int:

@@ -32,7 +32,7 @@ from deck.errors import DeckError
 from deck.hints import did_you_mean
 from deck.highlight import CodeColours, StepError, highlight_blocks
 from deck.markup import Formula, Stash, to_html
-from deck.memo import remember
+from deck.memo import recall_checked, remember_checked
 from deck.paths import URL_SCHEME, hidden, inside
 from deck.policy import check_html, remote_host
 from deck.present.join import join_html
@@ -238,13 +238,14 @@ class SlideRenderer:
             return self.env.from_string(text)
         key = hashlib.sha256(f"{_SANDBOX_VERSION}\0{text}".encode()).hexdigest()
         path = self.template_cache / f"{key}.code"
+        stored = recall_checked(path)  # whole, or None: a damaged byte must not become running code
         try:
-            code = marshal.loads(path.read_bytes())
-            if not isinstance(code, types.CodeType):
-                raise ValueError("not code")
-        except (OSError, ValueError, EOFError, TypeError):
+            code = marshal.loads(stored) if stored is not None else None
+        except (ValueError, EOFError, TypeError):
+            code = None
+        if not isinstance(code, types.CodeType):
             code = self.env.compile(text)
-            remember(path, marshal.dumps(code))
+            remember_checked(path, marshal.dumps(code))
         return self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
 
     def _jinja(self, text: str, path: Path, first_line: int, context: dict[str, Any]) -> str:
