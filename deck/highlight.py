@@ -96,17 +96,10 @@ class StepError(ValueError):
     """A ``data-line-numbers`` value that names no lines."""
 
 
-def highlight_blocks(text: str, colours: CodeColours | None = None) -> tuple[str, bool]:
-    """Every ``<pre><code>`` block in ``text`` coloured; also whether there was any."""
-    found = False
+def highlight_blocks(text: str, colours: CodeColours | None = None) -> str:
+    """Every ``<pre><code>`` block in ``text`` coloured."""
     colours = colours or CodeColours()
-
-    def colour(match: re.Match[str]) -> str:
-        nonlocal found
-        found = True
-        return _block(match.group(1), match.group(2), html.unescape(match.group(3)), colours)
-
-    return _BLOCK.sub(colour, text), found
+    return _BLOCK.sub(lambda m: _block(m.group(1), m.group(2), html.unescape(m.group(3)), colours), text)
 
 
 def stylesheet() -> str:

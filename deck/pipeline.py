@@ -26,7 +26,7 @@ from deck.config import DeckConfig, load_sources
 from deck.errors import DeckError
 from deck.figures import draw_figure
 from deck.highlight import STYLESHEET as CODE_STYLESHEET, CodeColours, stylesheet as code_stylesheet
-from deck.katex import KATEX_CSS
+from deck.katex import KATEX_CSS, Request, typeset
 from deck.markup import fill_math
 from deck.output import recover, staging
 from deck.paths import PROJECT_DIR, TEMPLATES_DIR
@@ -383,8 +383,6 @@ def _typeset_math(slides: list[RenderedSlide], cache_dir: Path) -> bool:
 
     Answers are remembered in the cache by each formula's source, so a warm rebuild
     starts no node. Returns whether the deck has any math (then it ships KaTeX's CSS)."""
-    from deck.katex import Request, typeset
-
     placed = [(slide, formula) for slide in slides for formula in slide.formulas]
     if not placed:
         return False

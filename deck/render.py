@@ -205,7 +205,7 @@ class SlideRenderer:
         if "<pre><code" not in text:
             return text
         try:
-            return highlight_blocks(text, self.code_colours)[0]
+            return highlight_blocks(text, self.code_colours)
         except StepError as exc:
             index = slide.body.find("data-line-numbers")
             line = slide.body_line + slide.body[:index].count("\n") if index >= 0 else slide.body_line

@@ -15,7 +15,7 @@ from deck.pipeline import build
 
 
 def coloured(markdown: str) -> str:
-    return highlight_blocks(to_html(textwrap.dedent(markdown), Stash()))[0]
+    return highlight_blocks(to_html(textwrap.dedent(markdown), Stash()))
 
 
 def test_tokens_get_highlight_js_classes_and_text_stays_escaped():
