@@ -225,6 +225,8 @@ def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None) -> tup
 
 
 _DRAWING_CTX: Any = None  # the figure context a forked drawing worker inherits
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
+_POOL_OPEN = False  # while True, every fork() is a drawing worker's (see _hold_stop_signals)
 
 
 def _draw(ctx: Any, names: list[str]) -> list[tuple[bytes, int, int, float | None]]:
@@ -234,7 +236,7 @@ def _draw(ctx: Any, names: list[str]) -> list[tuple[bytes, int, int, float | Non
     trained model and data from this process; each figure gets a fresh worker, so its bytes
     do not depend on which figures were drawn before it. One figure, one core or no fork():
     drawn here, one after another."""
-    global _DRAWING_CTX
+    global _DRAWING_CTX, _POOL_OPEN
     workers = min(len(names), os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [_draw_one(ctx, name) for name in names]
@@ -242,18 +244,46 @@ def _draw(ctx: Any, names: list[str]) -> list[tuple[bytes, int, int, float | Non
 
     from netcore.figures import theme  # noqa: F401 - the same: its rcParams are set before forking
 
-    _DRAWING_CTX = ctx
+    _DRAWING_CTX, _POOL_OPEN = ctx, True
+    pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1)
     try:
-        with multiprocessing.get_context("fork").Pool(workers, _quiet_worker, maxtasksperchild=1) as pool:
-            return pool.map(_draw_in_worker, names, chunksize=1)
+        drawn = pool.map(_draw_in_worker, names, chunksize=1)
+        pool.close()  # workers leave on their own; terminate() is kept for a build that fails
+        return drawn
+    except BaseException:
+        pool.terminate()
+        raise
     finally:
-        _DRAWING_CTX = None
+        pool.join()
+        _DRAWING_CTX, _POOL_OPEN = None, False
 
 
-def _quiet_worker() -> None:
-    """Workers leave Ctrl-C to the build and end silently when the pool is done with them."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def _hold_stop_signals() -> None:
+    """Before a drawing worker is forked: Ctrl-C and SIGTERM wait until the child has its own handlers.
+
+    The build turns SIGTERM into KeyboardInterrupt (deck/output.py); a worker that inherited
+    that handler and was stopped while still starting up swallowed the exception, lived on,
+    and the pool waited for it forever (CI's 300 s hang)."""
+    if _POOL_OPEN:
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+
+
+def _release_stop_signals_in_parent() -> None:
+    if _POOL_OPEN:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+
+
+def _worker_signals() -> None:
+    """In a new drawing worker: Ctrl-C is the build's to handle, SIGTERM (the pool ending it) ends it."""
+    if _POOL_OPEN:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_hold_stop_signals, after_in_parent=_release_stop_signals_in_parent,
+                        after_in_child=_worker_signals)
 
 
 def _draw_in_worker(name: str) -> tuple[bytes, int, int, float | None]:

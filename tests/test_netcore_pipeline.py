@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -267,3 +268,38 @@ def test_default_network_reaches_target_accuracy(tmp_path):
     assert art.facts["test_size"] == 10000
     assert art.facts["test_accuracy"] >= 0.960
 
+
+
+STOPPED_DRAWINGS = r"""
+import os, signal, sys
+from netcore import artifacts
+
+def draw_one(ctx, name):
+    if name == "broken":
+        raise ValueError(name)
+    return b"", 1, 1, None
+
+def interrupt(*_):
+    raise KeyboardInterrupt
+
+artifacts._draw_one = draw_one
+signal.signal(signal.SIGTERM, interrupt)  # what deck/output.py does during a build
+for _ in range(int(sys.argv[1])):
+    try:
+        artifacts._draw(None, ["a", "b", "broken", "c", "d", "e"])
+    except ValueError:
+        pass
+    assert signal.getsignal(signal.SIGTERM) is interrupt
+    assert not signal.pthread_sigmask(signal.SIG_BLOCK, set()) & {signal.SIGINT, signal.SIGTERM}
+print("done")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "register_at_fork"), reason="figures are drawn in forked workers only where fork() exists")
+def test_a_failed_drawing_ends_its_workers_without_a_hang():
+    """A worker ended while still starting once inherited the build's SIGTERM handler, swallowed
+    its KeyboardInterrupt and lived on: the pool waited for it forever (CI hung for 300 s)."""
+    result = subprocess.run([sys.executable, "-c", STOPPED_DRAWINGS, "150"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "done", result.stderr[-2000:]
+    assert "KeyboardInterrupt" not in result.stderr
