@@ -218,14 +218,13 @@ def matplotlib_version() -> str | None:
 def browser_script(namespace: str, name: str, value_json: str) -> bytes:
     """A classic script putting ``value_json`` at window.DeckData.<namespace>.<name> (file:// cannot fetch).
 
-    Values holding ``packed`` arrays go through the page's loader, which decodes them once."""
+    Values holding ``packed`` arrays go through the page's loader, which decodes them when a
+    demo first reads them, not while the page loads."""
     root = f"window.{DATA_GLOBAL}"
-    value = f"window.DeckUnpack({value_json})" if f'"{PACKED_KEY}"' in value_json else value_json
-    return (
-        f"{root} = {root} || {{}};\n"
-        f"{root}.{namespace} = {root}.{namespace} || {{}};\n"
-        f"{root}.{namespace}.{name} = {value};\n"
-    ).encode()
+    head = f"{root} = {root} || {{}};\n{root}.{namespace} = {root}.{namespace} || {{}};\n"
+    if f'"{PACKED_KEY}"' in value_json:
+        return f"{head}window.DeckUnpack.define({root}.{namespace}, {json.dumps(name)}, {value_json});\n".encode()
+    return f"{head}{root}.{namespace}.{name} = {value_json};\n".encode()
 
 
 def _simple_products(comp: Computation, work: Work) -> Products:

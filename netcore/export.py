@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from deck import compute
 from deck.compute import browser_script, packed
 from netcore.data import as_inputs
 
@@ -26,8 +27,9 @@ SNAPSHOT_BUDGET = 1_000_000  # numbers; above this only first-layer weights are 
 
 
 def source_files() -> list[Path]:
-    """The code that shapes the exported files (named, not imported: a warm build needs no numpy)."""
-    return [HERE / "export.py", HERE / "early.py"]
+    """The code that shapes the exported files (named, not imported: a warm build needs no numpy);
+    deck/compute.py writes the scripts around them."""
+    return [HERE / "export.py", HERE / "early.py", Path(compute.__file__)]
 
 
 def _array(values: np.ndarray, dtype: str) -> dict:

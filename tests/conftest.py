@@ -58,10 +58,12 @@ def deck_data(out_dir: Path, name: str, namespace: str = "net") -> dict:
 
     Mirrors templates/runtime/data.js, so a test reads exactly the numbers a demo sees."""
     text = (out_dir / "data" / f"{name}.js").read_text(encoding="utf-8")
-    prefix = f"window.DeckData.{namespace}.{name} = "
-    value = text[text.index(prefix) + len(prefix):].rstrip().removesuffix(";")
-    if value.startswith("window.DeckUnpack("):
-        value = value.removeprefix("window.DeckUnpack(").removesuffix(")")
+    plain = f"window.DeckData.{namespace}.{name} = "
+    packed = f'window.DeckUnpack.define(window.DeckData.{namespace}, "{name}", '
+    if packed in text:
+        value = text[text.index(packed) + len(packed):].rstrip().removesuffix(";").removesuffix(")")
+    else:
+        value = text[text.index(plain) + len(plain):].rstrip().removesuffix(";")
     return _unpack(json.loads(value))
 
 
@@ -150,7 +152,7 @@ def open_deck(browser: object) -> Iterator[object]:
         page.on("pageerror", lambda exc: log.console_errors.append(str(exc)))
         page.on("request", lambda request: log.requests.append(request.url))
         page.goto(index.resolve().as_uri() + hash)
-        page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+        page.wait_for_function("() => window.Reveal && Reveal.isReady() && (!window.Demos || Demos.settled)")
         return page, log
 
     yield opener

@@ -125,7 +125,7 @@ def test_export_keys_and_python_parity(built):
     assert [np.shape(w) for w in model["weights"]] == [(12, 784), (10, 12), (10, 10)]
     assert model["test_accuracy"] == art.facts["test_accuracy"]
     script = (base / "out/data/model.js").read_text()
-    assert script.startswith("window.DeckData = window.DeckData || {};\nwindow.DeckData.net = window.DeckData.net || {};\nwindow.DeckData.net.model = window.DeckUnpack({")
+    assert script.startswith("window.DeckData = window.DeckData || {};\nwindow.DeckData.net = window.DeckData.net || {};\nwindow.DeckUnpack.define(window.DeckData.net, \"model\", {")
     page_model = deck_data(base / "out", "model")  # what the page decodes: the same network in float32
     for exact, page in zip(model["weights"] + model["biases"], page_model["weights"] + page_model["biases"]):
         np.testing.assert_array_equal(np.array(page), np.array(exact, dtype=np.float32).astype(np.float64))

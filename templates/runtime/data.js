@@ -3,7 +3,10 @@
  * little-endian bytes ({"$packed": "f32" | "f16" | "u8", "shape": [...], "base64": "..."},
  * written by deck.compute.packed). DeckUnpack turns every such object inside a value
  * back into nested arrays of numbers, so a demo reads plain arrays and never sees the
- * encoding. A classic script: a deck opened from file:// can neither fetch nor import.
+ * encoding. DeckUnpack.define puts such a value on an object and decodes it the first time
+ * it is read: a data script costs the page its parse only, and a demo that is never shown
+ * never pays for its decoding. A classic script: a deck opened from file:// can neither
+ * fetch nor import.
  */
 (function () {
   "use strict";
@@ -59,5 +62,20 @@
     return out;
   }
 
+  function settle(target, name, value) {
+    Object.defineProperty(target, name, { value: value, writable: true, enumerable: true, configurable: true });
+    return value;
+  }
+
+  /** target[name] is value decoded, decoded on its first read (and a plain property after that). */
+  function define(target, name, value) {
+    Object.defineProperty(target, name, {
+      enumerable: true, configurable: true,
+      get: function () { return settle(target, name, unpack(value)); },
+      set: function (replacement) { settle(target, name, replacement); }
+    });
+  }
+
+  unpack.define = define;
   window.DeckUnpack = unpack;
 })();
