@@ -374,7 +374,8 @@
       }
       if (!d || typeof d !== "object" || d.ns !== NS) return;
       if (window.location.protocol !== "file:" && e.origin !== window.location.origin) return;
-      var inst = typeof d.key === "string" && Object.prototype.hasOwnProperty.call(byKey, d.key) ? byKey[d.key] : null;
+      var inst = typeof d.key !== "string" ? null
+        : Object.prototype.hasOwnProperty.call(byKey, d.key) ? byKey[d.key] : d.type === "state" ? demoByKey(d.key) : null;
       if (role === "audience" && ourMirror(e.source)) {
         if (d.type === "hello") welcome(e.source);
         else if (d.type === "state" && inst && typeof d.json === "string") {
@@ -512,7 +513,10 @@
   }
 
   function mountAll(scope) {
-    var nodes = (scope || document).querySelectorAll("[data-demo]");
+    return mountNodes((scope || document).querySelectorAll("[data-demo]"));
+  }
+
+  function mountNodes(nodes) {
     for (var i = 0; i < nodes.length; i++) {
       var node = nodes[i];
       if (node.__demo) continue;
@@ -530,17 +534,57 @@
     return instances.slice();
   }
 
+  /**
+   * Mount the demos without holding up the deck: the current slide's at once, the others
+   * one per task once the first frame is out (a demo decodes its data and draws when it
+   * mounts, 20-60 ms each), and any of them the moment its slide is shown or the speaker
+   * view sends it a state. Demos.settled turns true when every demo is mounted.
+   */
+  function mountSoon() {
+    var current = window.Reveal.getCurrentSlide();
+    if (printing() || !current) {
+      mountAll(document);
+      api.settled = true;
+      return;
+    }
+    mountAll(current);
+    requestAnimationFrame(function () { setTimeout(mountNext, 0); });
+  }
+
+  function mountNext() {
+    var nodes = document.querySelectorAll("[data-demo]");
+    for (var i = 0; i < nodes.length; i++) {
+      if (nodes[i].__demo) continue;
+      mountNodes([nodes[i]]);
+      setTimeout(mountNext, 0);
+      return;
+    }
+    api.settled = true;
+  }
+
+  /** The demo a sync message names ("name#index" in document order), mounted if it was not yet. */
+  function demoByKey(key) {
+    var hash = key.lastIndexOf("#"), node = document.querySelectorAll("[data-demo]")[+key.slice(hash + 1)];
+    if (!node || hash < 0 || node.getAttribute("data-demo") !== key.slice(0, hash)) return null;
+    if (!node.__demo) mountNodes([node]);
+    return node.__demo && !node.__demo.failed ? node.__demo : null;
+  }
+
+  function printing() {
+    return document.documentElement.classList.contains("print-pdf") ||
+      document.documentElement.classList.contains("demo-stills");
+  }
+
   /** Only demos on the current slide run; without reveal.js every demo runs. */
   function updateActive() {
     var current = null;
     if (window.Reveal && typeof window.Reveal.isReady === "function" && window.Reveal.isReady()) {
       current = window.Reveal.getCurrentSlide();
     }
-    var printing = document.documentElement.classList.contains("print-pdf") ||
-      document.documentElement.classList.contains("demo-stills");
+    var still = printing();
     instances.forEach(function (inst) {
       var section = inst.root.closest && inst.root.closest("section");
-      var on = !printing && (!current || !section || section === current || current.contains(inst.root));
+      var on = !still && (!current || !section || section === current || current.contains(inst.root));
       if (on) inst.resume(); else inst.pause();
     });
     if (document.activeElement && document.activeElement.closest &&
@@ -605,9 +649,9 @@
           activeInstances().forEach(function (i) { i.reset(); });
         });
       }
-      mountAll(document);
+      mountSoon();
     };
-    R.on("slidechanged", updateActive);
+    R.on("slidechanged", function () { mountAll(R.getCurrentSlide() || document); });
     R.on("resize", refit);
     R.on("slidetransitionend", refit);
     R.on("overviewshown", updateActive);
@@ -619,11 +663,12 @@
     api.started = true;
     var R = window.Reveal;
     if (R && typeof R.on === "function" && typeof R.isReady === "function") bindReveal(R);
-    else mountAll(document);
+    else { mountAll(document); api.settled = true; }
   }
 
   var api = {
     started: false,
+    settled: false,   // every demo on the page mounted (see mountSoon)
     idleReleaseMs: 8000, // keys go back to the deck after this long without input
     register: register,
     mount: mount,
