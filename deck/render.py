@@ -296,7 +296,7 @@ class SlideRenderer:
 
     # Figures, demos, images -------------------------------------------------
 
-    def figure_html(self, name: str, alt: str | None, caption: str | None, slide: Slide, line: int) -> str:
+    def figure_html(self, name: str, alt: str | None, caption: str | None, slide: Slide, line: int, lazy: bool = True) -> str:
         ref = self.figures.get(name)
         if ref is None:
             raise DeckError(slide.file, line, f"unknown figure '{name}'", did_you_mean(name, self._known_figures(), "known figures"))
@@ -307,7 +307,7 @@ class SlideRenderer:
         figcaption = f"<figcaption>{escape(caption_text)}</figcaption>" if caption_text else ""
         return (
             f'<figure class="figure" data-figure="{escape(name)}">'
-            f'<img src="{escape(ref.path)}" alt="{escape(alt_text)}" width="{ref.width}" height="{ref.height}">'
+            f'<img {image_source(ref.path, lazy)} alt="{escape(alt_text)}" width="{ref.width}" height="{ref.height}">'
             f"{figcaption}</figure>"
         )
 
@@ -323,7 +323,7 @@ class SlideRenderer:
         data = escape(json.dumps(options, sort_keys=True, default=str))
         return (
             f'<div class="demo" data-demo="{escape(name)}" data-options="{data}"></div>'
-            f'<img class="demo-fallback" src="{escape(still.path)}" alt="{escape(still.alt)}"'
+            f'<img class="demo-fallback" {image_source(still.path)} alt="{escape(still.alt)}"'
             f' width="{still.width}" height="{still.height}">'
         )
 
@@ -334,12 +334,12 @@ class SlideRenderer:
             if src.startswith("figure:"):
                 name = src.removeprefix("figure:")
                 used_figures.append(name)
-                return stash.put(self.figure_html(name, alt or None, title, slide, line))
+                return stash.put(self.figure_html(name, alt or None, title, slide, line, lazy=not in_notes))
             if not alt.strip():
                 raise DeckError(slide.file, line, f"image '{src}' has no alt text", "write ![what it shows](...)")
             target = self.media_path(src, slide, line)
             caption = f"<figcaption>{escape(title)}</figcaption>" if title else ""
-            return stash.put(f'<figure class="figure"><img src="{escape(target)}" alt="{escape(alt)}">{caption}</figure>')
+            return stash.put(f'<figure class="figure"><img {image_source(target, not in_notes)} alt="{escape(alt)}">{caption}</figure>')
 
         if "![" not in text:
             return text
@@ -438,6 +438,13 @@ def _outside_inline_code(text: str, offset: int, transform: Callable[[str, int],
 def _line_of(source: str, first_line: int, needle: str) -> int:
     index = source.find(needle) if needle else -1
     return first_line + source.count("\n", 0, index) if index >= 0 else first_line
+
+
+def image_source(path: str, lazy: bool = True) -> str:
+    """An image's source attribute. On a slide it is reveal.js's ``data-src``: the image loads when
+    its slide comes within reveal's view distance (every slide in print and PDF), so opening the
+    deck does not decode every figure first (about half its load time); in notes, a plain ``src``."""
+    return f'{"data-src" if lazy else "src"}="{escape(path)}"'
 
 
 def _line_naming(slide: Slide, name: str) -> int:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 _STYLESHEET = re.compile(r"""<link\s+rel="stylesheet"\s+href="([^"]+)"\s*/?>""")
 _SCRIPT = re.compile(r"""<script\s+src="([^"]+)"\s*>\s*</script>""")
-_IMG_SRC = re.compile(r"""(<img\b[^>]*?\ssrc=")([^"]+)(")""")
+_IMG_SRC = re.compile(r"""(<img\b[^>]*?\s(?:data-)?src=")([^"]+)(")""")  # data-src: loaded by reveal.js when near
 _BACKGROUND = re.compile(r"""(\sdata-background-image=")([^"]+)(")""")
 _STYLE_ATTR = re.compile(r"""(\sstyle=")([^"]*url\([^"]*)(")""")
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
