@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 
 # Attributes that make the browser fetch something.
-_FETCHING = {"src", "href", "srcset", "poster", "data", "background", "action", "formaction", "xlink:href", "manifest", "cite"}
+_FETCHING = {"src", "href", "srcset", "poster", "data", "background", "action", "formaction", "xlink:href", "manifest", "cite",
+             # what reveal.js itself loads: lazy media and slide backgrounds
+             "data-src", "data-background-image", "data-background-video", "data-background-iframe"}
 _CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]+)", re.I)
 _CSS_IMPORT = re.compile(r"@import\s+['\"]([^'\"]+)", re.I)
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)  # http://x, https://x, //x

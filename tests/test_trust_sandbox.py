@@ -59,6 +59,8 @@ OFFLINE = {
     "remote img tag": ('<img src="http://example.org/x.png" alt="x">', "from the network"),
     "protocol-relative": ('<img src="//cdn.example.org/x.png" alt="x">', "from the network"),
     "remote iframe": ('<iframe src="https://example.org/"></iframe>', "from the network"),
+    "reveal's lazy image": ('<img data-src="https://example.org/x.png" alt="x">', "from the network"),
+    "reveal's background": ('<div data-background-image="//cdn.example.org/b.png">x</div>', "from the network"),
     "remote video poster": ('<video poster="https://example.org/p.jpg"></video>', "from the network"),
     "remote css url": ('<div style="background: url(https://example.org/b.png)">x</div>', "from the network"),
     "remote stylesheet": ('<link rel="stylesheet" href="https://example.org/s.css">', "from the network"),
