@@ -10,7 +10,8 @@ Prints, next to each target:
    mark must survive and window.DeckLive.patched must grow);
 3. navigation -> Reveal.isReady() for the default talk, today against commit 80467df
    (before issue 16), median of 7 interleaved loads, with Chromium's ScriptDuration and
-   TaskDuration (CPU time, steadier than wall time on a shared machine);
+   TaskDuration (CPU time, steadier than wall time on a shared machine) and the moment
+   every demo is mounted (today after the first frame, one demo per task);
 4. the default talk's output and single-file sizes, today and before;
 5. a cold build of the default talk from a fresh clone of HEAD (empty cache: training and
    every figure).
@@ -356,16 +357,23 @@ def bench_watch_slidev(work: Path, slidev: Path) -> tuple[float, list[float]]:
 READY_PROBE = """
 (() => {
   const poll = () => {
-    if (window.Reveal && Reveal.isReady && Reveal.isReady()) { window.__readyAt = performance.now(); return; }
+    if (window.Reveal && Reveal.isReady && Reveal.isReady()) { window.__readyAt = performance.now(); settle(); return; }
     requestAnimationFrame(poll);
+  };
+  // Every demo mounted: Demos.settled where the page has it (mounting after the first frame),
+  // else the ready moment itself (the page mounted every demo before it was ready).
+  const settle = () => {
+    if (!window.Demos || window.Demos.settled !== false) { window.__settledAt = performance.now(); return; }
+    setTimeout(settle, 4);
   };
   requestAnimationFrame(poll);
 })();
 """
 
 
-def load_once(chromium, index: Path) -> tuple[float, float, float]:
-    """Navigation -> Reveal.isReady() in ms (the page's own clock), and its ScriptDuration and TaskDuration in ms."""
+def load_once(chromium, index: Path) -> tuple[float, float, float, float]:
+    """Navigation -> Reveal.isReady() in ms (the page's own clock), its ScriptDuration and
+    TaskDuration in ms, and navigation -> every demo mounted in ms."""
     context = chromium.new_context(viewport={"width": 1280, "height": 720})
     try:
         context.add_init_script(READY_PROBE)
@@ -375,23 +383,25 @@ def load_once(chromium, index: Path) -> tuple[float, float, float]:
         page.goto(index.as_uri(), wait_until="commit")
         page.wait_for_function("() => window.__readyAt !== undefined", polling="raf", timeout=remaining(60) * 1000)
         metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-        return page.evaluate("() => window.__readyAt"), metrics["ScriptDuration"] * 1000, metrics["TaskDuration"] * 1000
+        page.wait_for_function("() => window.__settledAt !== undefined", timeout=remaining(60) * 1000)
+        ready, settled = page.evaluate("() => [window.__readyAt, window.__settledAt]")
+        return ready, metrics["ScriptDuration"] * 1000, metrics["TaskDuration"] * 1000, settled
     finally:
         context.close()
 
 
-def bench_loads(decks: dict[str, Path]) -> dict[str, tuple[float, float, float]]:
-    samples: dict[str, list[tuple[float, float, float]]] = {name: [] for name in decks}
+def bench_loads(decks: dict[str, Path]) -> dict[str, tuple[float, ...]]:
+    samples: dict[str, list[tuple[float, float, float, float]]] = {name: [] for name in decks}
     with browser() as chromium:
         for name, index in decks.items():  # one unmeasured load each: the OS file cache warm for both
             load_once(chromium, index)
         for _ in range(LOADS):
             for name, index in decks.items():
                 samples[name].append(load_once(chromium, index))
-    print(f"navigation -> Reveal.isReady(), {LOADS} interleaved loads (ready / script / task, ms):", flush=True)
+    print(f"navigation -> Reveal.isReady(), {LOADS} interleaved loads (ready / script / task / every demo mounted, ms):", flush=True)
     for name, values in samples.items():
-        print(f"  {name:<34} " + "  ".join(f"{r:.0f}/{s:.0f}/{t:.0f}" for r, s, t in values), flush=True)
-    return {name: tuple(statistics.median(v[i] for v in values) for i in range(3)) for name, values in samples.items()}
+        print(f"  {name:<34} " + "  ".join(f"{r:.0f}/{s:.0f}/{t:.0f}/{m:.0f}" for r, s, t, m in values), flush=True)
+    return {name: tuple(statistics.median(v[i] for v in values) for i in range(4)) for name, values in samples.items()}
 
 
 def build_default(build_py: Path, talk: Path, out: Path, cache: Path) -> tuple[Path, Path]:
@@ -534,6 +544,7 @@ def main() -> int:
                 table.add("navigation -> Reveal.isReady()", f"{today[0]:.0f} ms", f"{before[0]:.0f} ms", "<= 1/2 of before", today[0] <= before[0] / 2)
                 table.add("  Chromium ScriptDuration", f"{today[1]:.0f} ms", f"{before[1]:.0f} ms", "(CPU)")
                 table.add("  Chromium TaskDuration", f"{today[2]:.0f} ms", f"{before[2]:.0f} ms", "(CPU)")
+                table.add("  navigation -> every demo mounted", f"{today[3]:.0f} ms", f"{before[3]:.0f} ms", "(after the first frame)")
 
         def sizes() -> None:
             if "today" not in decks:
