@@ -418,7 +418,7 @@ async ({figures, threshold, contrast, wanted}) => {
   await Promise.all(Array.from(document.fonts).map(f => f.load().catch(() => null)));
   await document.fonts.ready;
   // Every figure loaded (reveal.js loads a slide's data-src images only near the current slide).
-  document.querySelectorAll('img[data-src]').forEach(img => { img.src = img.getAttribute('data-src'); img.removeAttribute('data-src'); });
+  window.DeckLoadFigures();
   await Promise.all(Array.from(document.images).map(img => img.decode().catch(() => null)));
   // Measure the end state: no transition or animation half-way (a fading slide, a fragment).
   const still = document.createElement('style');

@@ -90,8 +90,6 @@ def wait_until_drawn(page: Any, formulas: int, target: Path) -> None:
     broken = page.evaluate(
         """async () => {
             await document.fonts.ready;
-            // reveal.js's print view loads every lazy image too; this does not wait for it to.
-            document.querySelectorAll('img[data-src]').forEach(img => { img.src = img.getAttribute('data-src'); img.removeAttribute('data-src'); });
             const images = Array.from(document.images);
             await Promise.all(images.map(img => img.decode().catch(() => null)));
             return images.filter(img => !(img.complete && img.naturalWidth > 0))

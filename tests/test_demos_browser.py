@@ -105,6 +105,34 @@ def test_every_demo_is_in_the_deck_mounted_and_clean(deck):
     assert_clean(log)
 
 
+def test_demos_mount_after_the_first_frame_or_when_their_slide_is_shown(built_deck: Path, browser) -> None:
+    """The deck is ready before its demos are: the current slide's mount at ready, a demo whose
+    slide is shown mounts then, the rest mount in the background, and no data is decoded early."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        context.add_init_script("""(() => { const poll = () => {
+            if (window.Reveal && Reveal.isReady && Reveal.isReady() && window.Demos && Demos.started) {
+              window.__atReady = {mounted: Demos.instances.length, settled: Demos.settled,
+                                  decoded: Object.getOwnPropertyDescriptor(DeckData.net, 'samples').get === undefined};
+              const s = document.querySelector('[data-demo="neuron"]').closest('section'), i = Reveal.getIndices(s);
+              Reveal.slide(i.h, i.v);
+              window.__afterSlide = Demos.instances.map(x => x.name);
+              return;
+            }
+            requestAnimationFrame(poll); }; requestAnimationFrame(poll); })();""")
+        page = context.new_page()
+        page.goto((built_deck / "index.html").resolve().as_uri())
+        page.wait_for_function("() => window.__afterSlide !== undefined")
+        assert page.evaluate("window.__atReady") == {"mounted": 0, "settled": False, "decoded": False}
+        assert page.evaluate("window.__afterSlide") == ["neuron"]
+        page.wait_for_function("() => Demos.settled", timeout=15_000)
+        names = page.evaluate("() => Demos.instances.map(i => i.name).sort()")
+        assert names == sorted(DEMOS + (ROOM,))
+        assert page.evaluate("() => Demos.instances.filter(i => i.active).map(i => i.name)") == ["neuron"]
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("viewport", [(1280, 720), (800, 450)])
 def test_draw_digit_reads_a_drawn_one_and_zero(built_deck, open_deck, viewport):
     page, log = open_deck(built_deck / "index.html", width=viewport[0], height=viewport[1])
@@ -468,6 +496,7 @@ def test_demo_pauses_when_its_slide_is_not_shown(deck):
 def test_print_shows_the_static_fallbacks(deck):
     page, _ = deck
     page.emulate_media(media="print")
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")  # what the browser's print sends first
     for name in DEMOS:
         root = page.locator(f'[data-demo="{name}"]')
         fallback = root.locator("xpath=following-sibling::img[contains(@class, 'demo-fallback')]")
@@ -555,6 +584,7 @@ def test_stills_keep_their_aspect_ratio_in_print(built_deck, open_deck, how):
     page, log = open_deck(built_deck / "index.html", hash="?print-pdf" if how == "print-pdf" else "")
     if how == "print-media":
         page.emulate_media(media="print")
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
     page.wait_for_function("() => window.Demos && Demos.instances.length === document.querySelectorAll('[data-demo]').length")
     for name in DEMOS:
         fallback = page.locator(f'[data-demo="{name}"] ~ img.demo-fallback')

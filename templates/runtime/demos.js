@@ -548,18 +548,15 @@
       return;
     }
     mountAll(current);
-    requestAnimationFrame(function () { setTimeout(mountNext, 0); });
-  }
-
-  function mountNext() {
-    var nodes = document.querySelectorAll("[data-demo]");
-    for (var i = 0; i < nodes.length; i++) {
-      if (nodes[i].__demo) continue;
-      mountNodes([nodes[i]]);
+    // The list is taken now: reveal.js may move the slides about later (its print view does).
+    var waiting = Array.prototype.slice.call(document.querySelectorAll("[data-demo]"));
+    function mountNext() {
+      while (waiting.length && waiting[0].__demo) waiting.shift();
+      if (!waiting.length) { api.settled = true; return; }
+      mountNodes([waiting.shift()]);
       setTimeout(mountNext, 0);
-      return;
     }
-    api.settled = true;
+    requestAnimationFrame(function () { setTimeout(mountNext, 0); });
   }
 
   /** The demo a sync message names ("name#index" in document order), mounted if it was not yet. */
@@ -572,7 +569,8 @@
 
   function printing() {
     return document.documentElement.classList.contains("print-pdf") ||
-      document.documentElement.classList.contains("demo-stills");
+      document.documentElement.classList.contains("demo-stills") ||
+      /print-pdf/i.test(window.location.search);   // before reveal.js's print view starts (on load)
   }
 
   /** Only demos on the current slide run; without reveal.js every demo runs. */
