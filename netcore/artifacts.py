@@ -118,12 +118,14 @@ class _Build:
             print(f"netcore: about {describe_seconds(guess.seconds)} to train {shape} for {self.cfg.epochs} epochs "
                   f"({guess.steps:,} steps)", file=sys.stderr, flush=True)
         dataset = data.load(self.cfg.data_dir, self.cfg.validation_size, verified=True)
-        result = training.train(self.cfg, dataset, progress=self.progress)
+        scored = training.Scored.of(dataset)
+        result = training.train(self.cfg, dataset, progress=self.progress, scored=scored)
         sizes = (len(dataset.train_images), len(dataset.validation_images), len(dataset.test_images))
         model = TrainedModel.from_result(self.cfg, result, sizes, self.checksums)
         self.cache.put("models", self.model_key, model.to_files(), {"train_seconds": model.train_seconds})
         self.trained = True
         self._ctx = self._context(model, dataset)
+        self._ctx.__dict__["scored"] = scored  # the replay's early points are scored on the same inputs
         return model
 
     def _context(self, model: TrainedModel, dataset: data.Dataset | None = None):
@@ -197,7 +199,9 @@ def _figure_reader(filename: str) -> Callable[[cache_mod.Entry], cache_mod.Entry
     return read
 
 
-def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None) -> tuple[dict[str, Figure], list[str]]:
+def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None,
+             side_job: Callable[[], Any] | None = None) -> tuple[dict[str, Figure], list[str], Any]:
+    """The figures ``wanted``, from the cache or drawn, and what ``side_job()`` returns (None without one)."""
     from netcore.figures import registry
 
     specs = {name: spec for name, spec in registry.listed(build.cache).items() if wanted is None or name in wanted}
@@ -211,7 +215,8 @@ def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None) -> tup
         )
         entries[spec.name] = build.lookup("figures", keys[spec.name], _figure_reader(spec.filename))
     missing = [name for name, entry in entries.items() if entry is None]
-    drawn = _draw(build.ctx, missing) if missing else []  # the context loads the model: only for a drawing
+    # The context loads the model: only for a drawing.
+    drawn, side = _draw(build.ctx, missing, side_job) if missing else ([], side_job and side_job())
     for name, (content, width, height, smallest) in zip(missing, drawn):
         spec = specs[name]
         entries[name] = build.cache.put("figures", keys[name], {spec.filename: content}, {"width": width, "height": height, "min_font_px": smallest})
@@ -221,41 +226,48 @@ def _figures(build: _Build, out_dir: Path, wanted: frozenset[str] | None) -> tup
         relative = f"figures/{spec.filename}"
         _copy(entry.path(spec.filename), out_dir / relative)
         figures[spec.name] = Figure(spec.name, relative, spec.alt, spec.caption, entry.meta["width"], entry.meta["height"], entry.meta.get("min_font_px"))
-    return figures, redrawn
+    return figures, redrawn, side
 
 
 _DRAWING_CTX: Any = None  # the figure context a forked drawing worker inherits
+_SIDE_JOB: Callable[[], Any] | None = None  # and the work it does when handed SIDE_JOB instead of a figure's name
+SIDE_JOB = ""  # no figure has an empty name
 _STOPPING = {signal.SIGINT, signal.SIGTERM}
 _POOL_OPEN = False  # while True, every fork() is a drawing worker's (see _hold_stop_signals)
 
 
-def _draw(ctx: Any, names: list[str]) -> list[tuple[bytes, int, int, float | None]]:
-    """Draw the named figures, several at once on a machine with more than one core.
+def _draw(ctx: Any, names: list[str], side_job: Callable[[], T] | None = None
+          ) -> tuple[list[tuple[bytes, int, int, float | None]], T | None]:
+    """Draw the named figures, several at once on a machine with more than one core, and run
+    ``side_job`` (its result must pickle) beside them.
 
     matplotlib is single-threaded, so figures are drawn in forked workers that inherit the
     trained model and data from this process; each figure gets a fresh worker, so its bytes
-    do not depend on which figures were drawn before it. One figure, one core or no fork():
-    drawn here, one after another."""
-    global _DRAWING_CTX, _POOL_OPEN
-    workers = min(len(names), os.cpu_count() or 1)
+    do not depend on which figures were drawn before it. The side job (the browser data, a
+    second of numpy in a cold build) takes a worker of its own, first, instead of waiting for
+    the last figure; it runs in a worker, not here, so that no worker is forked while this
+    process is inside numpy. One figure, one core or no fork(): all here, one after another."""
+    global _DRAWING_CTX, _SIDE_JOB, _POOL_OPEN
+    workers = min(len(names) + (side_job is not None), os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_draw_one(ctx, name) for name in names]
+        return [_draw_one(ctx, name) for name in names], side_job and side_job()
     import matplotlib.pyplot  # noqa: F401 - imported once here, not once in every worker
 
     from netcore.figures import theme  # noqa: F401 - the same: its rcParams are set before forking
 
-    _DRAWING_CTX, _POOL_OPEN = ctx, True
+    _DRAWING_CTX, _SIDE_JOB, _POOL_OPEN = ctx, side_job, True
     pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1)
     try:
-        drawn = pool.map(_draw_in_worker, names, chunksize=1)
+        tasks = ([SIDE_JOB] if side_job is not None else []) + names
+        done = pool.map(_in_worker, tasks, chunksize=1)
         pool.close()  # workers leave on their own; terminate() is kept for a build that fails
-        return drawn
+        return (done[1:], done[0]) if side_job is not None else (done, None)
     except BaseException:
         pool.terminate()
         raise
     finally:
         pool.join()
-        _DRAWING_CTX, _POOL_OPEN = None, False
+        _DRAWING_CTX, _SIDE_JOB, _POOL_OPEN = None, None, False
 
 
 def _hold_stop_signals() -> None:
@@ -286,8 +298,8 @@ if hasattr(os, "register_at_fork"):
                         after_in_child=_worker_signals)
 
 
-def _draw_in_worker(name: str) -> tuple[bytes, int, int, float | None]:
-    return _draw_one(_DRAWING_CTX, name)
+def _in_worker(name: str) -> Any:
+    return _SIDE_JOB() if name == SIDE_JOB and _SIDE_JOB is not None else _draw_one(_DRAWING_CTX, name)
 
 
 def _draw_one(ctx: Any, name: str) -> tuple[bytes, int, int, float | None]:
@@ -300,27 +312,48 @@ def _draw_one(ctx: Any, name: str) -> tuple[bytes, int, int, float | None]:
     return content, width, height, smallest
 
 
-def _early(build: _Build) -> list:
-    """The replay's points inside epoch 1 (netcore.early), cached apart from the exports: finding them
-    reruns the first epoch on the training split, which a rebuilt export should not have to load."""
-    from netcore import early
+class _ExportJob:
+    """The browser data missing from the cache: made by ``__call__`` (in a drawing worker, as a rule),
+    filed by ``store``. The replay's points inside epoch 1 (netcore.early) are cached apart from the
+    export: finding them reruns the first epoch on the training split, which a rebuilt export should
+    not have to load."""
 
-    key = cache_mod.key_of("early", build.model_key, cache_mod.source_digest(*early.source_files()))
-    cached = build.lookup("early", key, lambda entry: early.from_files(entry.read("records.json"), entry.read("networks.npz")))
-    if cached is not None:
-        return cached
-    found = early.records(build.ctx)
-    build.cache.put("early", key, early.to_files(found), {})
-    return found
+    def __init__(self, build: _Build) -> None:
+        from netcore import early, export
+
+        self.build = build
+        self.key = cache_mod.key_of("export", build.model_key, cache_mod.source_digest(*export.source_files()))
+        self.early_key = cache_mod.key_of("early", build.model_key, cache_mod.source_digest(*early.source_files()))
+        self.early_found: list | None = None
+
+    def cached(self) -> cache_mod.Entry | None:
+        """The cached export; on a miss, the cached early points are read here, in the build's process."""
+        from netcore import early
+
+        entry = self.build.lookup("exports", self.key, lambda e: e)
+        if entry is None:
+            self.early_found = self.build.lookup(
+                "early", self.early_key, lambda e: early.from_files(e.read("records.json"), e.read("networks.npz")))
+        return entry
+
+    def __call__(self) -> tuple[dict[str, bytes], dict[str, bytes] | None]:
+        """(the export's files, the early points' files if they had to be found)."""
+        from netcore import early, export
+
+        build, found, early_files = self.build, self.early_found, None
+        if found is None:
+            found = early.records(build.ctx)
+            early_files = early.to_files(found)
+        return export.files(build.ctx, found), early_files
+
+    def store(self, made: tuple[dict[str, bytes], dict[str, bytes] | None]) -> cache_mod.Entry:
+        files, early_files = made
+        if early_files is not None:
+            self.build.cache.put("early", self.early_key, early_files, {})
+        return self.build.cache.put("exports", self.key, files, {})
 
 
-def _exports(build: _Build, out_dir: Path) -> list[str]:
-    from netcore import export
-
-    key = cache_mod.key_of("export", build.model_key, cache_mod.source_digest(*export.source_files()))
-    entry = build.lookup("exports", key, lambda e: e)
-    if entry is None:
-        entry = build.cache.put("exports", key, export.files(build.ctx, _early(build)), {})
+def _place_exports(entry: cache_mod.Entry, out_dir: Path) -> list[str]:
     # The entry was verified to hold exactly the files its manifest lists: nothing else reaches the deck.
     names = sorted(p.name for p in entry.directory.iterdir() if p.name != cache_mod.MANIFEST)
     for name in names:
@@ -356,12 +389,18 @@ def produce(
     build.set_facts(facts)
     timings["network"] = time.perf_counter() - start
 
+    # Missing browser data is made beside the figures being drawn, not after the last of them.
     start = time.perf_counter()
-    figures, redrawn = _figures(build, out_dir, wanted)
-    timings["figures"] = time.perf_counter() - start
+    job = _ExportJob(build) if export else None
+    entry = job.cached() if job is not None else None
+    side_job = job if job is not None and entry is None else None
+    figures, redrawn, made = _figures(build, out_dir, wanted, side_job)
+    timings["figures"] = time.perf_counter() - start  # with the browser data when both were made
 
     start = time.perf_counter()
-    exported = _exports(build, out_dir) if export else []
+    if job is not None and entry is None:
+        entry = job.store(made)
+    exported = _place_exports(entry, out_dir) if entry is not None else []
     timings["export"] = time.perf_counter() - start
 
     return Artifacts(facts, figures, build.trained, timings, redrawn, list(cache.rebuilt), exported)

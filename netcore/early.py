@@ -19,7 +19,7 @@ import numpy as np
 from netcore.figures.context import FigureContext
 from netcore.network import Network
 from netcore.step import MiniBatchSgd
-from netcore.training import _record, _Scored
+from netcore.training import _record
 
 EARLY_FRACTIONS = (0.004, 0.012, 0.035, 0.1, 0.3)  # of the first epoch's mini-batches
 
@@ -87,7 +87,7 @@ def records(ctx: FigureContext) -> list[tuple[dict, Network]]:
     final = model.snapshots[1]
     if any(not np.array_equal(a, b) for a, b in zip(net.weights + net.biases, final.weights + final.biases)):
         return []
-    scored = _Scored.of(data)
+    scored = ctx.scored
     out = []
     for k, snap in early:
         record = _record(snap, scored, cfg, 1, 0.0, 0.0)

@@ -60,18 +60,20 @@ def evaluate_inputs(net: Network, inputs: np.ndarray, labels: np.ndarray, cost_n
 
 
 @dataclass(frozen=True)
-class _Scored:
+class Scored:
     """The images every epoch is scored on, turned into inputs once.
 
     Dividing 30,000 images by 255 costs more than the forward pass over them, so it
-    is done before the first epoch instead of in each (same numbers, bit for bit)."""
+    is done before the first epoch instead of in each (same numbers, bit for bit). Their
+    190 MB are the slowest memory a cold build first touches: the replay's early points
+    (netcore.early) and the figures reuse the same arrays (FigureContext.scored)."""
 
     train: tuple[np.ndarray, np.ndarray]
     test: tuple[np.ndarray, np.ndarray]
     validation: tuple[np.ndarray, np.ndarray] | None
 
     @classmethod
-    def of(cls, data: Dataset) -> "_Scored":
+    def of(cls, data: Dataset) -> "Scored":
         # A fixed sample of the training images: the same estimate for every epoch at a
         # fifth of the cost of all 50,000 (evaluation would otherwise outweigh training).
         sample = slice(0, TRAIN_EVAL_SIZE)
@@ -90,7 +92,7 @@ def check_compatible(cfg: NetworkConfig, data: Dataset) -> None:
         raise DataError("no training images left after carving off the validation split")
 
 
-def _record(net: Network, scored: _Scored, cfg: NetworkConfig, epoch: int, seconds: float, elapsed: float) -> dict:
+def _record(net: Network, scored: Scored, cfg: NetworkConfig, epoch: int, seconds: float, elapsed: float) -> dict:
     train_cost, train_acc = evaluate_inputs(net, *scored.train, cfg.cost)
     test_cost, test_acc = evaluate_inputs(net, *scored.test, cfg.cost)
     record = {
@@ -133,8 +135,10 @@ def _check_progress(cfg: NetworkConfig, record: dict, initial: dict, classes: in
     return None
 
 
-def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingResult:
-    """Train a fresh network as `cfg` says; the same cfg and data give identical weights."""
+def train(cfg: NetworkConfig, data: Dataset, progress: bool = True, scored: Scored | None = None) -> TrainingResult:
+    """Train a fresh network as `cfg` says; the same cfg and data give identical weights.
+
+    ``scored`` is ``Scored.of(data)`` when the caller has it already."""
     check_compatible(cfg, data)
     init_seed, shuffle_seed = np.random.SeedSequence(cfg.seed).spawn(2)
     net = Network.initialise(list(cfg.layers), cfg.activations, np.random.default_rng(init_seed))
@@ -147,7 +151,7 @@ def train(cfg: NetworkConfig, data: Dataset, progress: bool = True) -> TrainingR
     start = time.perf_counter()
     result = TrainingResult(net)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        scored = _Scored.of(data)
+        scored = scored or Scored.of(data)
         result.history.append(_record(net, scored, cfg, 0, 0.0, 0.0))
         result.snapshots.append(net.copy())
         with _progress_bar(cfg.epochs * batches, progress) as bar:

@@ -16,6 +16,7 @@ from netcore.network import Network
 
 if TYPE_CHECKING:
     from netcore.figures.theme import Palette
+    from netcore.training import Scored
 
 
 @dataclass
@@ -76,5 +77,13 @@ class FigureContext:
         return self._test_split[1]
 
     @cached_property
+    def scored(self) -> "Scored":
+        """The training sample, test and validation images as network inputs, made once a build."""
+        from netcore.training import Scored
+
+        return Scored.of(self.dataset)
+
+    @cached_property
     def test_predictions(self) -> np.ndarray:
-        return self.network.predict(data.as_inputs(self.test_images))
+        inputs = self.scored.test[0] if "scored" in self.__dict__ else data.as_inputs(self.test_images)
+        return self.network.predict(inputs)
