@@ -319,19 +319,21 @@ class _ExportJob:
     not have to load."""
 
     def __init__(self, build: _Build) -> None:
-        from netcore import early, export
+        from netcore import export
 
         self.build = build
         self.key = cache_mod.key_of("export", build.model_key, cache_mod.source_digest(*export.source_files()))
-        self.early_key = cache_mod.key_of("early", build.model_key, cache_mod.source_digest(*early.source_files()))
+        self.early_key = ""
         self.early_found: list | None = None
 
     def cached(self) -> cache_mod.Entry | None:
-        """The cached export; on a miss, the cached early points are read here, in the build's process."""
-        from netcore import early
-
+        """The cached export; on a miss, the cached early points are read here, in the build's process.
+        (netcore.early loads the trainer and numpy: a warm build never imports it.)"""
         entry = self.build.lookup("exports", self.key, lambda e: e)
         if entry is None:
+            from netcore import early
+
+            self.early_key = cache_mod.key_of("early", self.build.model_key, cache_mod.source_digest(*early.source_files()))
             self.early_found = self.build.lookup(
                 "early", self.early_key, lambda e: early.from_files(e.read("records.json"), e.read("networks.npz")))
         return entry
