@@ -124,16 +124,17 @@ class _Build:
         model = TrainedModel.from_result(self.cfg, result, sizes, self.checksums)
         self.cache.put("models", self.model_key, model.to_files(), {"train_seconds": model.train_seconds})
         self.trained = True
-        self._ctx = self._context(model, dataset)
-        self._ctx.__dict__["scored"] = scored  # the replay's early points are scored on the same inputs
+        self._ctx = self._context(model, dataset, scored)
         return model
 
-    def _context(self, model: TrainedModel, dataset: data.Dataset | None = None):
+    def _context(self, model: TrainedModel, dataset: data.Dataset | None = None, scored: Any = None):
         from netcore.figures.context import FigureContext
 
         ctx = FigureContext(model, self.facts, data_verified=True, theme_name=self.theme)  # checked in __init__
         if dataset is not None:
             ctx.__dict__["dataset"] = dataset  # reuse the data already in memory
+        if scored is not None:
+            ctx.__dict__["scored"] = scored  # and the inputs training scored (the replay's early points reuse them)
         return ctx
 
     @property
@@ -299,7 +300,7 @@ if hasattr(os, "register_at_fork"):
 
 
 def _in_worker(name: str) -> Any:
-    return _SIDE_JOB() if name == SIDE_JOB and _SIDE_JOB is not None else _draw_one(_DRAWING_CTX, name)
+    return _SIDE_JOB() if name == SIDE_JOB else _draw_one(_DRAWING_CTX, name)
 
 
 def _draw_one(ctx: Any, name: str) -> tuple[bytes, int, int, float | None]:
@@ -395,13 +396,13 @@ def produce(
     start = time.perf_counter()
     job = _ExportJob(build) if export else None
     entry = job.cached() if job is not None else None
-    side_job = job if job is not None and entry is None else None
+    side_job = job if entry is None else None  # None as well for a deck with no live demo
     figures, redrawn, made = _figures(build, out_dir, wanted, side_job)
     timings["figures"] = time.perf_counter() - start  # with the browser data when both were made
 
     start = time.perf_counter()
-    if job is not None and entry is None:
-        entry = job.store(made)
+    if side_job is not None:
+        entry = side_job.store(made)
     exported = _place_exports(entry, out_dir) if entry is not None else []
     timings["export"] = time.perf_counter() - start
 

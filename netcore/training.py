@@ -151,7 +151,8 @@ def train(cfg: NetworkConfig, data: Dataset, progress: bool = True, scored: Scor
     start = time.perf_counter()
     result = TrainingResult(net)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        scored = scored or Scored.of(data)
+        if scored is None:
+            scored = Scored.of(data)
         result.history.append(_record(net, scored, cfg, 0, 0.0, 0.0))
         result.snapshots.append(net.copy())
         with _progress_bar(cfg.epochs * batches, progress) as bar:
